@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { DataFileError, describeFsError } from '../errors';
+
+/** Lower-case hex SHA-256 of a byte array. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** True when `text` looks like a SHA-256 digest (64 hex digits). */
+export function isSha256Hex(text: string): boolean {
+  return /^[0-9a-f]{64}$/i.test(text);
+}
+
+/**
+ * Lower-case hex SHA-256 of a file, read as a stream (constant memory).
+ * Rejects with a DataFileError naming the file when it cannot be read.
+ */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw new DataFileError(path, `cannot read: ${describeFsError(error)}`, { cause: error });
+  }
+  return hash.digest('hex');
+}
+
+
+/** True when the file starts with gzip's magic bytes 1f 8b. */
+export async function isGzipFile(path: string): Promise<boolean> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * SHA-256 of a file's content, streamed; a gzip file is hashed after
+ * decompression, so `x` and `x.gz` have the same digest.
+ */
+export async function contentSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    if (await isGzipFile(path)) await pipeline(createReadStream(path), createGunzip(), hash);
+    else await pipeline(createReadStream(path), hash);
+  } catch (error) {
+    throw new DataFileError(path, `cannot read its content: ${describeFsError(error)}`, { cause: error });
+  }
+  return hash.digest('hex');
+}
