@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmTrainingKernels } from './wasm-kernels';
+
+/** The TensorFlow.js backends lib can run on, fastest first. */
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+
+/** `tensorflow` is tfjs-node (native libtensorflow), `wasm` WebAssembly with XNNPACK, `cpu` plain JavaScript. */
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** Environment variable that forces a backend. */
+export const BACKEND_ENV = 'MNIST_BACKEND';
+
+/** What `useBestBackend` chose and why. */
+export interface BackendChoice {
+  readonly name: BackendName;
+  /** One line for people: the backend and why it was chosen. */
+  readonly description: string;
+  /** Kernels lib registered on this backend (empty unless wasm). */
+  readonly addedKernels: readonly string[];
+}
+
+export interface BackendOptions {
+  /** Force this backend; defaults to the MNIST_BACKEND environment variable, else the fastest available. */
+  readonly backend?: BackendName;
+  /** Where to report the choice; defaults to console.log. Pass `null` to stay silent. */
+  readonly log?: ((line: string) => void) | null;
+}
+
+/** Parses a backend name, with a clear error listing the valid ones. */
+export function parseBackendName(name: string): BackendName {
+  const key = name.trim().toLowerCase();
+  const alias = key === 'tfjs-node' || key === 'node' ? 'tensorflow' : key;
+  if ((BACKEND_NAMES as readonly string[]).includes(alias)) return alias as BackendName;
+  throw new Error(`unknown backend "${name}": choose one of ${BACKEND_NAMES.join(', ')}`);
+}
+
+/** Loads tfjs-node if it is installed; returns the reason when it cannot. */
+function loadTfjsNode(): string | undefined {
+  try {
+    require('@tensorflow/tfjs-node');
+    return tf.findBackend('tensorflow') ? undefined : 'tfjs-node loaded but registered no backend';
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return code === 'MODULE_NOT_FOUND' ? 'tfjs-node is not installed' : `tfjs-node failed to load (${(error as Error).message.split('\n')[0]})`;
+  }
+}
+
+/**
+ * Stops the cpu backend's one-time advert for tfjs-node (a console warning on
+ * its first tensor): lib already says which backend runs and why.
+ */
+export function quietCpuBackend(): void {
+  (tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null)!.firstUse = false;
+}
+
+async function activate(name: BackendName): Promise<readonly string[]> {
+  const added = name === 'wasm' ? registerWasmTrainingKernels() : [];
+  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
+  if (name === 'cpu') quietCpuBackend();
+  return added;
+}
+
+/**
+ * Picks and activates a backend: the forced one (option or MNIST_BACKEND),
+ * else tfjs-node when it is installed, else wasm, else cpu. On wasm it first
+ * registers the training kernels tfjs lacks. Reports the choice in one line.
+ */
+export async function useBestBackend(options: BackendOptions = {}): Promise<BackendChoice> {
+  const log = options.log === undefined ? console.log : options.log;
+  const envValue = process.env[BACKEND_ENV];
+  const forced = options.backend ?? (envValue ? parseBackendName(envValue) : undefined);
+
+  let name: BackendName;
+  let why: string;
+  if (forced) {
+    if (forced === 'tensorflow') {
+      const problem = loadTfjsNode();
+      if (problem) throw new Error(`backend "tensorflow" was requested but ${problem}`);
+    }
+    name = forced;
+    why = options.backend ? 'requested' : `forced by ${BACKEND_ENV}`;
+  } else {
+    const problem = loadTfjsNode();
+    if (!problem) {
+      name = 'tensorflow';
+      why = 'tfjs-node is installed';
+    } else {
+      name = 'wasm';
+      why = `${problem}; wasm is the fastest backend npm alone installs`;
+    }
+  }
+
+  let addedKernels: readonly string[];
+  try {
+    addedKernels = await activate(name);
+  } catch (error) {
+    if (forced || name === 'cpu') throw error;
+    why = `${name} failed to start (${(error as Error).message}); cpu is the fallback`;
+    name = 'cpu';
+    addedKernels = await activate(name);
+  }
+  const description = `TensorFlow.js backend: ${name} (${why})`;
+  log?.(description);
+  return { name, description, addedKernels };
+}
