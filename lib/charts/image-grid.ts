@@ -1,0 +1,100 @@
+import { Figure, escapeXml } from './figure';
+
+/** Images to draw in a grid: `count` grayscale images of rows x cols bytes (0 = background, 255 = ink). */
+export interface GrayImages {
+  readonly pixels: Uint8Array;
+  readonly count: number;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+export interface ImageGridOptions {
+  /** Which images to draw (indices into `images`); defaults to the first `columns * 4`. */
+  readonly indices?: readonly number[];
+  /** Captions under the images, one per drawn image (e.g. their labels). */
+  readonly captions?: readonly string[];
+  /** Images per row; default 10. */
+  readonly columns?: number;
+  /** Screen pixels per image pixel; default 3. */
+  readonly scale?: number;
+  readonly title?: string;
+}
+
+const GRAY_LEVELS = 32;
+
+/**
+ * The path data of one image: pixels are grouped into GRAY_LEVELS shades,
+ * and each row's run of same-shade pixels becomes one rectangle, so a digit
+ * costs a few hundred path commands instead of 784 elements.
+ */
+function shadePaths(pixels: Uint8Array, offset: number, rows: number, cols: number): Map<number, string> {
+  const paths = new Map<number, string[]>();
+  for (let y = 0; y < rows; y++) {
+    let x = 0;
+    while (x < cols) {
+      const level = Math.round((pixels[offset + y * cols + x] * (GRAY_LEVELS - 1)) / 255);
+      let end = x + 1;
+      while (end < cols && Math.round((pixels[offset + y * cols + end] * (GRAY_LEVELS - 1)) / 255) === level) end++;
+      if (level > 0) {
+        const list = paths.get(level) ?? [];
+        list.push(`M${x} ${y}h${end - x}v1h${x - end}z`);
+        paths.set(level, list);
+      }
+      x = end;
+    }
+  }
+  return new Map([...paths].map(([level, parts]) => [level, parts.join('')]));
+}
+
+/**
+ * Draws grayscale images (MNIST digits) in a grid with an optional caption
+ * under each, as a vector figure: white ink on black, as the data stores it.
+ */
+export function imageGrid(images: GrayImages, options: ImageGridOptions = {}): Figure {
+  const columns = options.columns ?? 10;
+  const scale = options.scale ?? 3;
+  const indices = options.indices ?? Array.from({ length: Math.min(images.count, columns * 4) }, (_, i) => i);
+  if (options.captions && options.captions.length !== indices.length) {
+    throw new Error(`imageGrid: ${indices.length} images but ${options.captions.length} captions`);
+  }
+  for (const index of indices) {
+    if (!Number.isInteger(index) || index < 0 || index >= images.count) {
+      throw new RangeError(`imageGrid: image index ${index} is outside 0..${images.count - 1}`);
+    }
+  }
+  const gap = 6;
+  const captionHeight = options.captions ? 16 : 0;
+  const titleHeight = options.title ? 26 : 0;
+  const tileW = images.cols * scale;
+  const tileH = images.rows * scale;
+  const gridRows = Math.ceil(indices.length / columns);
+  const width = gap + Math.min(columns, indices.length) * (tileW + gap);
+  const height = titleHeight + gap + gridRows * (tileH + captionHeight + gap);
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+  );
+  if (options.title) {
+    parts.push(`<text x="${width / 2}" y="18" text-anchor="middle" font-size="15" font-weight="bold" fill="#222222">${escapeXml(options.title)}</text>`);
+  }
+  indices.forEach((index, position) => {
+    const x = gap + (position % columns) * (tileW + gap);
+    const y = titleHeight + gap + Math.floor(position / columns) * (tileH + captionHeight + gap);
+    parts.push(`<g transform="translate(${x} ${y})">`, `<rect width="${tileW}" height="${tileH}" fill="#000000"/>`);
+    parts.push(`<g transform="scale(${scale})" shape-rendering="crispEdges">`);
+    const offset = index * images.rows * images.cols;
+    for (const [level, d] of shadePaths(images.pixels, offset, images.rows, images.cols)) {
+      const gray = Math.round((level * 255) / (GRAY_LEVELS - 1));
+      parts.push(`<path fill="rgb(${gray},${gray},${gray})" d="${d}"/>`);
+    }
+    parts.push('</g>');
+    if (options.captions) {
+      parts.push(`<text x="${tileW / 2}" y="${tileH + 13}" text-anchor="middle" font-size="12" fill="#222222">${escapeXml(options.captions[position])}</text>`);
+    }
+    parts.push('</g>');
+  });
+  parts.push('</svg>');
+  return new Figure(parts.join('\n'), width, height, options.title ?? 'image grid');
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * Executes the notebooks top to bottom in a clean tslab kernel and, when a
+ * notebook ran without an error, replaces it with the executed copy so the
+ * committed notebooks carry real outputs. Usage:
+ *   npm run notebooks [-- --profile quick|full] [notebook names...]
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { executeNotebook, formatProblems } from '../notebook/execute';
+import { projectRoot } from '../paths';
+import { currentProfile, profileByName } from '../profile';
+
+async function main(argv: string[]): Promise<number> {
+  let profile = currentProfile().name;
+  const wanted: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--profile') profile = profileByName(argv[++i] ?? '').name;
+    else wanted.push(argv[i]);
+  }
+  const dir = path.join(projectRoot(), 'notebooks');
+  const all = (await fs.readdir(dir)).filter((name) => name.endsWith('.ipynb')).sort();
+  const chosen = wanted.length ? all.filter((name) => wanted.some((w) => name.includes(w))) : all;
+  if (chosen.length === 0) throw new Error(`no notebook in ${dir} matches ${wanted.join(', ')}`);
+  let failures = 0;
+  for (const name of chosen) {
+    const file = path.join(dir, name);
+    const staging = path.join(dir, `.${name}.executed`);
+    console.log(`Running ${name} (profile ${profile})...`);
+    const result = await executeNotebook(file, { profile, outputPath: staging });
+    if (result.problems.length) {
+      failures++;
+      await fs.rm(staging, { force: true });
+      console.error(`${name} failed after ${result.seconds.toFixed(0)} s; the committed notebook is unchanged:\n${formatProblems(result.problems)}`);
+    } else {
+      await fs.rename(staging, file);
+      console.log(`${name}: ran in ${result.seconds.toFixed(0)} s, outputs saved.`);
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error((error as Error).message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,33 @@
+/**
+ * @mnist-ts/lib: what the notebooks of the series stand on. Data loading and
+ * checking, backends, models, training, reports, charts and notebook output.
+ */
+export * as tf from './tf';
+
+export { DataFileError } from './errors';
+export { SeededRandom } from './random';
+export { currentProfile, describeProfile, epochsFor, profileByName, PROFILE_ENV, type Profile, type ProfileName } from './profile';
+export { projectRoot, defaultDataDir, reportsDir } from './paths';
+
+export * from './data/idx';
+export * from './data/digit-set';
+export * from './data/tensors';
+export * from './data/pixel-stats';
+export { loadMnist, locateMnist, mnistForProfile, MNIST_FILES, MNIST_DIR_ENV, type Mnist, type MnistLocation, type LoadMnistOptions, type MnistFileRole } from './data/mnist';
+export { verifyFileChecksum } from './data/verified-files';
+export { sha256Hex, sha256File, contentSha256 } from './data/checksum';
+export * from './data/download';
+export * from './data/datasets';
+
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './backend/wasm-kernels';
+export { useBestBackend, parseBackendName, BACKEND_NAMES, BACKEND_ENV, type BackendName, type BackendChoice, type BackendOptions } from './backend/select';
+
+export { buildMlp, type MlpOptions } from './models/mlp';
+export { ARCHITECTURES, MLP_784, architectureByName, type Architecture } from './models/architectures';
+export { trainModel, evaluateModel, type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation } from './train/train';
+export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';
+export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
+
+export { Figure } from './charts/figure';
+export { imageGrid, type GrayImages, type ImageGridOptions } from './charts/image-grid';
+export { inNotebook, notebookDisplay, newNotebookDisplay, showMarkdown, showTable, showProfile, markdownTable, type NotebookDisplay } from './notebook/display';

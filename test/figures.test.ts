@@ -1,0 +1,56 @@
+/** The image grid figure and notebook/terminal output helpers. */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { imageGrid } from '../lib/charts/image-grid';
+import { markdownTable } from '../lib/notebook/display';
+import { describeProfile, epochsFor, profileByName } from '../lib/profile';
+
+/** Two 2x3 images: the first all background, the second with one full-ink and one grey pixel. */
+const images = { pixels: Uint8Array.from([0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 128, 0]), count: 2, rows: 2, cols: 3 };
+
+test('imageGrid draws each image with its caption and only the inked pixels', () => {
+  const figure = imageGrid(images, { indices: [0, 1], captions: ['zero', 'a & b'], columns: 2, scale: 10, title: 'Two <images>' });
+  expect(figure.svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+"/);
+  expect(figure.svg).toContain('>zero</text>');
+  expect(figure.svg).toContain('>a &#38; b</text>');
+  expect(figure.svg).toContain('>Two &#60;images&#62;</text>');
+  // Image 0 has no ink, image 1 has a white and a grey run: two paths in all.
+  const paths = figure.svg.match(/<path fill="rgb\((\d+),\1,\1\)" d="[^"]+"\/>/g) ?? [];
+  expect(paths).toHaveLength(2);
+  expect(figure.svg).toContain('<path fill="rgb(255,255,255)" d="M0 0h1v1h-1z"/>');
+  const grey = /<path fill="rgb\((\d+),\1,\1\)" d="M1 1h1v1h-1z"\/>/.exec(figure.svg);
+  // Shades are quantised to 32 levels: 128 may be drawn up to 4 levels of 255 away.
+  expect(Math.abs(Number(grey?.[1]) - 128)).toBeLessThanOrEqual(4);
+  expect(figure.width).toBe(6 + 2 * (30 + 6));
+});
+
+test('imageGrid refuses bad indices and mismatched captions', () => {
+  expect(() => imageGrid(images, { indices: [2] })).toThrow('image index 2 is outside 0..1');
+  expect(() => imageGrid(images, { indices: [0, 1], captions: ['one'] })).toThrow('2 images but 1 captions');
+});
+
+test('a figure saves as SVG atomically and refuses other extensions', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'figure-'));
+  const figure = imageGrid(images);
+  const file = path.join(dir, 'nested', 'grid.svg');
+  await figure.save(file);
+  expect(await fs.readFile(file, 'utf8')).toBe(figure.svg);
+  await expect(figure.save(path.join(dir, 'grid.pdf'))).rejects.toThrow('figures save as .svg');
+  expect((await fs.readdir(path.join(dir, 'nested'))).sort()).toEqual(['grid.svg']);
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+test('markdownTable right-aligns numeric columns and escapes pipes', () => {
+  expect(markdownTable(['digit', 'count'], [['a|b', 3], ['c', 10]])).toBe(
+    ['| digit | count |', '| --- | ---: |', '| a\\|b | 3 |', '| c | 10 |'].join('\n'),
+  );
+});
+
+test('profiles: names, descriptions and epoch caps', () => {
+  expect(profileByName('QUICK').trainSize).toBe(2000);
+  expect(() => profileByName('fast')).toThrow('unknown profile "fast"');
+  expect(describeProfile(profileByName('quick'))).toContain('Profile **quick**');
+  expect(epochsFor(10, profileByName('quick'))).toBe(1);
+  expect(epochsFor(10, profileByName('full'))).toBe(10);
+});

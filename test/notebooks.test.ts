@@ -1,0 +1,40 @@
+/**
+ * Every notebook runs top to bottom in a clean tslab kernel under Jupyter, in
+ * the quick profile; any error or standard-error output fails the test and
+ * names the notebook and the cell.
+ */
+import { promises as fs, readdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { executeNotebook, findProblems, formatProblems, type NotebookCell as Cell } from '../lib/notebook/execute';
+
+const notebooksDir = path.join(__dirname, '..', 'notebooks');
+const notebooks = readdirSync(notebooksDir).filter((name) => name.endsWith('.ipynb')).sort();
+
+
+const markdownOutputs = (cells: Cell[]) =>
+  cells.flatMap((cell) => (cell.outputs ?? []).map((output) => output.data?.['text/markdown'])).filter((text) => text !== undefined).map(String);
+
+test('the series has notebooks', () => {
+  expect(notebooks.length).toBeGreaterThan(0);
+});
+
+describe.each(notebooks)('%s', (name) => {
+  test('runs without errors in the quick profile and says so', async () => {
+    const output = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'nb-test-')), name);
+    const result = await executeNotebook(path.join(notebooksDir, name), { profile: 'quick', outputPath: output });
+    expect(formatProblems(result.problems)).toBe('');
+    const executed = JSON.parse(await fs.readFile(output, 'utf8')) as { cells: Cell[] };
+    expect(markdownOutputs(executed.cells).some((text) => text.includes('Profile **quick**'))).toBe(true);
+    await fs.rm(path.dirname(output), { recursive: true, force: true });
+  }, 15 * 60 * 1000);
+
+  test('is committed with the outputs of a full run', async () => {
+    const committed = JSON.parse(await fs.readFile(path.join(notebooksDir, name), 'utf8')) as { cells: Cell[] };
+    // nbclient records when it executed each cell; a cell without that record was never run.
+    const notRun = committed.cells.flatMap((cell, i) => (cell.cell_type === 'code' && !cell.metadata?.execution?.['iopub.status.idle'] ? [i + 1] : []));
+    expect(notRun).toHaveLength(0);
+    expect(formatProblems(findProblems(name, committed.cells))).toBe('');
+    expect(markdownOutputs(committed.cells).some((text) => text.includes('Profile **full**'))).toBe(true);
+  });
+});
