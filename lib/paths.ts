@@ -40,3 +40,10 @@ export function reportsDir(): string {
 export function cacheDir(): string {
   return path.join(projectRoot(), 'node_modules', '.cache', 'mnist-ts');
 }
+
+/** A path for messages: relative to the project (like `data/`) when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const relative = path.relative(projectRoot(), path.resolve(file));
+  if (relative === '') return '.';
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;
+}

