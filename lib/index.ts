@@ -23,7 +23,9 @@ export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './backend/wa
 export { useBestBackend, parseBackendName, BACKEND_NAMES, BACKEND_ENV, type BackendName, type BackendChoice, type BackendOptions } from './backend/select';
 
 export { buildMlp, type MlpOptions } from './models/mlp';
-export { ARCHITECTURES, MLP_784, architectureByName, type Architecture } from './models/architectures';
+export * from './models/architectures';
+export { buildCnn, type CnnLayer, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LARGER_LAYERS } from './models/cnn';
+export { compileClassifier, seededGlorot, type BuildOptions, type OptimizerName } from './models/common';
 export { trainModel, evaluateModel, type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation } from './train/train';
 export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';
 export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';

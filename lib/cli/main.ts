@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<void> {
 
   const arch = MLP_784;
   step(`Training ${arch.name}: ${arch.description} (${arch.source})`);
-  const model = arch.build(0);
+  const model = arch.build({ seed: 0 });
   const epochs = epochsFor(arch.epochs, profile);
   const progress = terminalProgress();
   const trained = await trainModel(model, data.train, { epochs, batchSize: arch.batchSize, inputLayout: arch.inputLayout, seed: 0, ...progress });

@@ -1,5 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { InputLayout } from '../data/tensors';
+import { buildCnn, CNN_32_64_64_LAYERS, CNN_LARGER_LAYERS, CNN_SIMPLE_LAYERS, LENET5_LAYERS } from './cnn';
+import type { BuildOptions } from './common';
 import { buildMlp } from './mlp';
 
 /** A network of the source tutorials with the hyperparameters they used. */
@@ -15,24 +17,51 @@ export interface Architecture {
   readonly batchSize: number;
   readonly epochs: number;
   /** A fresh, compiled model with seeded initial weights. */
-  build(seed?: number): tfl.LayersModel;
+  build(options?: BuildOptions): tfl.LayersModel;
 }
 
+function mlp(name: string, hidden: number[], source: string, batchSize: number, epochs: number): Architecture {
+  return {
+    name, source, batchSize, epochs, inputLayout: 'flat',
+    description: `MLP 784-${hidden.join('-')}-10 (relu, softmax)`,
+    build: (options = {}) => buildMlp({ ...options, hidden }),
+  };
+}
+
+export const MLP_256_128_64 = mlp('mlp-256-128-64', [256, 128, 64], 'seed 000', 64, 10);
 /** The seed-004 baseline: one hidden layer as wide as the input, Adam, batch 200, 10 epochs. */
-export const MLP_784: Architecture = {
-  name: 'mlp-784',
-  description: 'MLP 784-784-10 (relu, softmax)',
-  source: 'seed 004 baseline',
-  inputLayout: 'flat',
-  batchSize: 200,
-  epochs: 10,
-  build: (seed = 0) => buildMlp({ hidden: [784], seed }),
+export const MLP_784 = mlp('mlp-784', [784], 'seed 004 baseline', 200, 10);
+export const MLP_512_512 = mlp('mlp-512-512', [512, 512], 'seed 003', 64, 10);
+
+export const LENET5: Architecture = {
+  name: 'lenet5', source: 'seed 000', description: 'LeNet-5: conv 6@5x5, pool, conv 16@5x5, pool, dense 120-84 (tanh), 10',
+  inputLayout: 'image', batchSize: 500, epochs: 10,
+  build: (options = {}) => buildCnn('lenet5', LENET5_LAYERS, { ...options, defaultOptimizer: 'adam' }),
 };
 
-/** Every architecture the series trains, by name. */
-export const ARCHITECTURES: Readonly<Record<string, Architecture>> = {
-  [MLP_784.name]: MLP_784,
+export const CNN_32_64_64: Architecture = {
+  name: 'cnn-32-64-64', source: 'seed 002', description: 'CNN: conv 32-64-64 (3x3) with pooling, dense 64, 10',
+  inputLayout: 'image', batchSize: 64, epochs: 5,
+  build: (options = {}) => buildCnn('cnn_32_64_64', CNN_32_64_64_LAYERS, { ...options, defaultOptimizer: 'rmsprop' }),
 };
+
+export const CNN_SIMPLE: Architecture = {
+  name: 'cnn-simple', source: 'seed 004', description: 'simple CNN: conv 32@5x5, pool, dropout 0.2, dense 128, 10',
+  inputLayout: 'image', batchSize: 200, epochs: 10,
+  build: (options = {}) => buildCnn('cnn_simple', CNN_SIMPLE_LAYERS, { ...options, defaultOptimizer: 'adam' }),
+};
+
+export const CNN_LARGER: Architecture = {
+  name: 'cnn-larger', source: 'seed 004', description: 'larger CNN: conv 30@5x5, pool, conv 15@3x3, pool, dropout 0.2, dense 128-50, 10',
+  inputLayout: 'image', batchSize: 200, epochs: 10,
+  build: (options = {}) => buildCnn('cnn_larger', CNN_LARGER_LAYERS, { ...options, defaultOptimizer: 'adam' }),
+};
+
+/** Every architecture the series trains, in the order of the chapters. */
+export const ARCHITECTURE_LIST: readonly Architecture[] = [MLP_256_128_64, MLP_784, MLP_512_512, LENET5, CNN_32_64_64, CNN_SIMPLE, CNN_LARGER];
+
+/** Every architecture, by name. */
+export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.fromEntries(ARCHITECTURE_LIST.map((a) => [a.name, a]));
 
 /** Looks up an architecture by name, with an error listing the known names. */
 export function architectureByName(name: string): Architecture {

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { type BuildOptions, compileClassifier, seededGlorot } from './common';
 
-export interface MlpOptions {
+export interface MlpOptions extends BuildOptions {
   /** Units of each hidden layer, in order, e.g. [784] or [256, 128, 64]. */
   readonly hidden: readonly number[];
   /** Inputs per example; default 784 (a flattened 28x28 image). */
@@ -10,15 +10,11 @@ export interface MlpOptions {
   readonly classes?: number;
   /** Activation of the hidden layers; default relu. */
   readonly activation?: 'relu' | 'tanh' | 'sigmoid';
-  /** Adam's learning rate; default 0.001 (Keras's and tfjs's default). */
-  readonly learningRate?: number;
-  /** Seed of the weight initialisers, so the same seed gives the same starting weights; default 0. */
-  readonly seed?: number;
 }
 
 /**
  * A multilayer perceptron for classification: dense hidden layers, then a
- * softmax output, compiled with Adam and categorical cross-entropy.
+ * softmax output, compiled with categorical cross-entropy (Adam by default).
  */
 export function buildMlp(options: MlpOptions): tfl.Sequential {
   const seed = options.seed ?? 0;
@@ -31,16 +27,11 @@ export function buildMlp(options: MlpOptions): tfl.Sequential {
         units,
         activation: isOutput ? 'softmax' : (options.activation ?? 'relu'),
         inputShape: i === 0 ? [options.inputSize ?? 784] : undefined,
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 1000 + i }),
-        biasInitializer: 'zeros',
+        kernelInitializer: seededGlorot(seed, i),
         name: isOutput ? 'output' : `hidden_${i + 1}`,
       }),
     );
   });
-  model.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 0.001),
-    loss: 'categoricalCrossentropy',
-    metrics: ['accuracy'],
-  });
+  compileClassifier(model, options.optimizer ?? 'adam', options.learningRate);
   return model;
 }

@@ -1,0 +1,65 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { type BuildOptions, compileClassifier, seededGlorot } from './common';
+
+/** One layer of a small CNN, described as data so each architecture reads as a list. */
+export type CnnLayer =
+  | { readonly conv: number; readonly kernel: number; readonly activation?: 'relu' | 'tanh' }
+  | { readonly pool: number }
+  | { readonly dropout: number }
+  | { readonly dense: number; readonly activation: 'relu' | 'tanh' };
+
+/**
+ * A convolutional classifier for 28x28x1 images: the given layers, a flatten
+ * before the first dense layer, and a 10-way softmax output.
+ */
+export function buildCnn(name: string, layers: readonly CnnLayer[], options: BuildOptions & { defaultOptimizer: BuildOptions['optimizer'] }): tfl.Sequential {
+  const seed = options.seed ?? 0;
+  const model = tfl.sequential({ name });
+  let flattened = false;
+  const first = (i: number) => (i === 0 ? { inputShape: [28, 28, 1] } : {});
+  layers.forEach((layer, i) => {
+    if ('conv' in layer) {
+      model.add(
+        tfl.layers.conv2d({
+          ...first(i), filters: layer.conv, kernelSize: layer.kernel, activation: layer.activation ?? 'relu',
+          kernelInitializer: seededGlorot(seed, i), name: `conv_${i + 1}`,
+        }),
+      );
+    } else if ('pool' in layer) {
+      model.add(tfl.layers.maxPooling2d({ ...first(i), poolSize: layer.pool, name: `pool_${i + 1}` }));
+    } else if ('dropout' in layer) {
+      model.add(tfl.layers.dropout({ rate: layer.dropout, seed: seed * 1000 + i, name: `dropout_${i + 1}` }));
+    } else {
+      if (!flattened) model.add(tfl.layers.flatten({ name: 'flatten' }));
+      flattened = true;
+      model.add(tfl.layers.dense({ units: layer.dense, activation: layer.activation, kernelInitializer: seededGlorot(seed, i), name: `dense_${i + 1}` }));
+    }
+  });
+  if (!flattened) model.add(tfl.layers.flatten({ name: 'flatten' }));
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: seededGlorot(seed, layers.length), name: 'output' }));
+  compileClassifier(model, options.optimizer ?? options.defaultOptimizer ?? 'adam', options.learningRate);
+  return model;
+}
+
+/** LeNet-5 as seed 000 builds it for 28x28 inputs: conv 6@5x5, pool, conv 16@5x5, pool, dense 120 and 84 (tanh), 10. */
+export const LENET5_LAYERS: readonly CnnLayer[] = [
+  { conv: 6, kernel: 5 }, { pool: 2 }, { conv: 16, kernel: 5 }, { pool: 2 },
+  { dense: 120, activation: 'tanh' }, { dense: 84, activation: 'tanh' },
+];
+
+/** Seed 002's CNN: conv 32, 64, 64 (3x3) with pooling between, dense 64, 10: 93,322 parameters. */
+export const CNN_32_64_64_LAYERS: readonly CnnLayer[] = [
+  { conv: 32, kernel: 3 }, { pool: 2 }, { conv: 64, kernel: 3 }, { pool: 2 }, { conv: 64, kernel: 3 },
+  { dense: 64, activation: 'relu' },
+];
+
+/** Seed 004's simple CNN: conv 32@5x5, pool, dropout 0.2, dense 128, 10. */
+export const CNN_SIMPLE_LAYERS: readonly CnnLayer[] = [
+  { conv: 32, kernel: 5 }, { pool: 2 }, { dropout: 0.2 }, { dense: 128, activation: 'relu' },
+];
+
+/** Seed 004's larger CNN: conv 30@5x5, pool, conv 15@3x3, pool, dropout 0.2, dense 128, dense 50, 10. */
+export const CNN_LARGER_LAYERS: readonly CnnLayer[] = [
+  { conv: 30, kernel: 5 }, { pool: 2 }, { conv: 15, kernel: 3 }, { pool: 2 }, { dropout: 0.2 },
+  { dense: 128, activation: 'relu' }, { dense: 50, activation: 'relu' },
+];
