@@ -7,7 +7,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from './backend/wasm-kernels';
 
-registerWasmTrainingKernels();
+// Registered on load, so tf.setBackend('wasm') trains CNNs too; MNIST_BACKEND=wasm-stock keeps tfjs as shipped.
+if (process.env.MNIST_BACKEND?.trim().toLowerCase() !== 'wasm-stock') registerWasmTrainingKernels();
 
 export * from '@tensorflow/tfjs-core';
 export * from '@tensorflow/tfjs-layers';

@@ -4,9 +4,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels } from './wasm-kernels';
 
 /** The TensorFlow.js backends lib can run on, fastest first. */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'wasm-stock', 'cpu'] as const;
 
-/** `tensorflow` is tfjs-node (native libtensorflow), `wasm` WebAssembly with XNNPACK, `cpu` plain JavaScript. */
+/**
+ * `tensorflow` is tfjs-node (native libtensorflow), `wasm` WebAssembly with
+ * XNNPACK plus the kernels lib adds, `wasm-stock` the wasm backend exactly as
+ * tfjs ships it (for comparison: it cannot train CNNs; choose it with
+ * MNIST_BACKEND=wasm-stock before the program starts), `cpu` plain JavaScript.
+ */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /** Environment variable that forces a backend. */
@@ -55,9 +60,18 @@ export function quietCpuBackend(): void {
   (tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null)!.firstUse = false;
 }
 
+/** True when lib's wasm kernels are registered (stock tfjs has no Conv2DBackpropFilter on wasm). */
+function wasmKernelsRegistered(): boolean {
+  return tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined;
+}
+
 async function activate(name: BackendName): Promise<readonly string[]> {
+  if (name === 'wasm-stock' && wasmKernelsRegistered()) {
+    throw new Error(`backend "wasm-stock" must be chosen before lib loads: start the program with ${BACKEND_ENV}=wasm-stock`);
+  }
   const added = name === 'wasm' ? registerWasmTrainingKernels() : [];
-  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to initialise`);
+  const tfName = name === 'wasm-stock' ? 'wasm' : name;
+  if (!(await tf.setBackend(tfName))) throw new Error(`the ${name} backend failed to initialise`);
   if (name === 'cpu') quietCpuBackend();
   return added;
 }

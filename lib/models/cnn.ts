@@ -28,7 +28,8 @@ export function buildCnn(name: string, layers: readonly CnnLayer[], options: Bui
     } else if ('pool' in layer) {
       model.add(tfl.layers.maxPooling2d({ ...first(i), poolSize: layer.pool, name: `pool_${i + 1}` }));
     } else if ('dropout' in layer) {
-      model.add(tfl.layers.dropout({ rate: layer.dropout, seed: seed * 1000 + i, name: `dropout_${i + 1}` }));
+      // No seed here: tfjs-layers would reuse one seed, so one mask, on every step.
+      model.add(tfl.layers.dropout({ rate: layer.dropout, name: `dropout_${i + 1}` }));
     } else {
       if (!flattened) model.add(tfl.layers.flatten({ name: 'flatten' }));
       flattened = true;

@@ -1,0 +1,101 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { DigitSet } from '../data/digit-set';
+import { firstImages } from '../data/digit-set';
+import { toTensors } from '../data/tensors';
+import type { Architecture } from '../models/architectures';
+import { trainStep } from '../train/train';
+
+export interface MeasureOptions {
+  /** Images per training batch; default 64. */
+  readonly batchSize?: number;
+  /** Training images timed (after the warm-up); default 2048. */
+  readonly samples?: number;
+  /** Untimed steps first (kernel setup, caches); default 3. */
+  readonly warmupSteps?: number;
+  /** Images per inference batch; default 1000. */
+  readonly inferBatchSize?: number;
+}
+
+/** Throughput of one architecture on the active backend. */
+export interface Measurement {
+  readonly arch: string;
+  readonly backend: string;
+  readonly batchSize: number;
+  readonly trainSamples: number;
+  /** Null when the backend cannot train this architecture (see trainError). */
+  readonly trainSamplesPerSec: number | null;
+  /** Median milliseconds of a training step. */
+  readonly stepMs: number | null;
+  /** Why training failed, e.g. a kernel the backend lacks. */
+  readonly trainError?: string;
+  readonly inferBatchSize: number;
+  readonly inferSamplesPerSec: number;
+  /** Loss of the last timed batch: a sanity check that training ran on real numbers. */
+  readonly lastLoss: number | null;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Measures training samples/s (the project's training step: forward,
+ * backward, optimiser update) and inference samples/s of an architecture on
+ * the active backend, with real MNIST images, after a warm-up.
+ */
+export function measureArchitecture(arch: Architecture, images: DigitSet, backend: string, options: MeasureOptions = {}): Measurement {
+  const batchSize = options.batchSize ?? 64;
+  const warmup = options.warmupSteps ?? 3;
+  const steps = Math.max(1, Math.round((options.samples ?? 2048) / batchSize));
+  const inferBatchSize = options.inferBatchSize ?? 1000;
+  const needed = Math.max(batchSize * (warmup + steps), inferBatchSize);
+  if (images.count < needed) throw new Error(`measureArchitecture needs ${needed} images, got ${images.count}`);
+
+  const model = arch.build({ seed: 0 });
+  const data = toTensors(firstImages(images, needed), arch.inputLayout);
+  try {
+    const inputs = tf.slice(data.xs, 0, inferBatchSize);
+    const predict = () => tf.tidy(() => (model.predict(inputs, { batchSize: inferBatchSize }) as tf.Tensor).dataSync());
+    predict();
+    const inferTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      predict();
+      inferTimes.push(performance.now() - started);
+    }
+    inputs.dispose();
+
+    const stepTimes: number[] = [];
+    let lastLoss = NaN;
+    let trainError: string | undefined;
+    try {
+      for (let i = 0; i < warmup + steps; i++) {
+        const xs = tf.slice(data.xs, i * batchSize, batchSize);
+        const ys = tf.slice(data.ys, i * batchSize, batchSize);
+        try {
+          const started = performance.now();
+          lastLoss = trainStep(model, xs, ys).loss;
+          if (i >= warmup) stepTimes.push(performance.now() - started);
+        } finally {
+          tf.dispose([xs, ys]);
+        }
+      }
+    } catch (error) {
+      trainError = (error as Error).message.split('\n')[0];
+    }
+    const trainSeconds = stepTimes.reduce((a, b) => a + b, 0) / 1000;
+    return {
+      arch: arch.name,
+      backend,
+      batchSize,
+      trainSamples: steps * batchSize,
+      trainSamplesPerSec: trainError ? null : (steps * batchSize) / trainSeconds,
+      stepMs: trainError ? null : median(stepTimes),
+      ...(trainError ? { trainError } : {}),
+      inferBatchSize,
+      inferSamplesPerSec: (inferBatchSize * 1000) / median(inferTimes),
+      lastLoss: trainError ? null : lastLoss,
+    };
+  } finally {
+    tf.dispose([data.xs, data.ys]);
+    model.dispose();
+  }
+}
