@@ -14,6 +14,8 @@ export interface MeasureOptions {
   readonly warmupSteps?: number;
   /** Images per inference batch; default 1000. */
   readonly inferBatchSize?: number;
+  /** Also time tfjs's own `model.fit` on the same batches, for comparison with lib's training step. */
+  readonly compareFit?: boolean;
 }
 
 /** Throughput of one architecture on the active backend. */
@@ -28,6 +30,10 @@ export interface Measurement {
   readonly stepMs: number | null;
   /** Why training failed, e.g. a kernel the backend lacks. */
   readonly trainError?: string;
+  /** Milliseconds of one step spent inside kernels (tf.profile); the rest of stepMs is engine, optimiser and loop. */
+  readonly kernelMs?: number;
+  /** Median milliseconds per batch of tfjs's `model.fit` on the same batches (with compareFit). */
+  readonly fitStepMs?: number;
   readonly inferBatchSize: number;
   readonly inferSamplesPerSec: number;
   /** Loss of the last timed batch: a sanity check that training ran on real numbers. */
@@ -41,7 +47,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * backward, optimiser update) and inference samples/s of an architecture on
  * the active backend, with real MNIST images, after a warm-up.
  */
-export function measureArchitecture(arch: Architecture, images: DigitSet, backend: string, options: MeasureOptions = {}): Measurement {
+export async function measureArchitecture(arch: Architecture, images: DigitSet, backend: string, options: MeasureOptions = {}): Promise<Measurement> {
   const batchSize = options.batchSize ?? 64;
   const warmup = options.warmupSteps ?? 3;
   const steps = Math.max(1, Math.round((options.samples ?? 2048) / batchSize));
@@ -81,6 +87,25 @@ export function measureArchitecture(arch: Architecture, images: DigitSet, backen
     } catch (error) {
       trainError = (error as Error).message.split('\n')[0];
     }
+    let kernelMs: number | undefined;
+    let fitStepMs: number | undefined;
+    if (!trainError) {
+      const xs = tf.slice(data.xs, 0, batchSize);
+      const ys = tf.slice(data.ys, 0, batchSize);
+      const profile = await tf.profile(() => {
+        trainStep(model, xs, ys);
+      });
+      kernelMs = profile.kernels.reduce((sum, kernel) => sum + (kernel.kernelTimeMs as number), 0);
+      if (options.compareFit) {
+        const all = [tf.slice(data.xs, 0, batchSize * (warmup + steps)), tf.slice(data.ys, 0, batchSize * (warmup + steps))];
+        await model.fit(all[0], all[1], { batchSize, epochs: 1, shuffle: false, verbose: 0 });
+        const started = performance.now();
+        await model.fit(all[0], all[1], { batchSize, epochs: 1, shuffle: false, verbose: 0 });
+        fitStepMs = (performance.now() - started) / (warmup + steps);
+        tf.dispose(all);
+      }
+      tf.dispose([xs, ys]);
+    }
     const trainSeconds = stepTimes.reduce((a, b) => a + b, 0) / 1000;
     return {
       arch: arch.name,
@@ -89,7 +114,7 @@ export function measureArchitecture(arch: Architecture, images: DigitSet, backen
       trainSamples: steps * batchSize,
       trainSamplesPerSec: trainError ? null : (steps * batchSize) / trainSeconds,
       stepMs: trainError ? null : median(stepTimes),
-      ...(trainError ? { trainError } : {}),
+      ...(trainError ? { trainError } : { kernelMs, fitStepMs }),
       inferBatchSize,
       inferSamplesPerSec: (inferBatchSize * 1000) / median(inferTimes),
       lastLoss: trainError ? null : lastLoss,

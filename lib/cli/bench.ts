@@ -4,7 +4,8 @@
  * architecture on every available backend, side by side in one run, with
  * the ratios between backends. Each (architecture, backend) pair runs in a
  * fresh Node process, so backends and kernels never mix. Usage:
- *   npm run bench [-- --arch lenet5,mlp-784] [--backend wasm,cpu] [--samples 2048] [--batch-size 64] [--json]
+ *   npm run bench [-- --arch lenet5,mlp-784] [--backend wasm,cpu] [--samples 2048] [--batch-size 64] [--json] [--compare-fit]
+ * --compare-fit also times tfjs's model.fit on the same batches.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -22,6 +23,7 @@ interface BenchArgs {
   samples: number;
   batchSize: number;
   json: boolean;
+  compareFit: boolean;
 }
 
 /** Samples timed on the cpu backend, which trains CNNs at a few images per second. */
@@ -43,6 +45,7 @@ function parseArgs(argv: string[]): BenchArgs {
     samples: 2048,
     batchSize: 64,
     json: false,
+    compareFit: false,
   };
   const positive = (flag: string, text: string) => {
     const value = Number(text);
@@ -61,8 +64,9 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (flag === '--samples') args.samples = positive(flag, value());
     else if (flag === '--batch-size') args.batchSize = positive(flag, value());
     else if (flag === '--json') args.json = true;
+    else if (flag === '--compare-fit') args.compareFit = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm run bench -- [--arch a,b] [--backend cpu,wasm-stock,wasm,tensorflow] [--samples N] [--batch-size N] [--json]');
+      console.log('usage: npm run bench -- [--arch a,b] [--backend cpu,wasm-stock,wasm,tensorflow] [--samples N] [--batch-size N] [--json] [--compare-fit]');
       console.log(`architectures: ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
@@ -74,13 +78,13 @@ function parseArgs(argv: string[]): BenchArgs {
 type WorkerResult = Measurement | { arch: string; backend: string; batchSize: number; error: string };
 
 /** Runs inside the worker process: one architecture on one backend. */
-async function worker(archName: string, backend: BackendName, samples: number, batchSize: number): Promise<void> {
+async function worker(archName: string, backend: BackendName, samples: number, batchSize: number, compareFit: boolean): Promise<void> {
   await useBestBackend({ backend, log: null });
   const arch = architectureByName(archName);
   const { train } = await loadMnist();
   let result: WorkerResult;
   try {
-    result = measureArchitecture(arch, train, backend, { batchSize, samples });
+    result = await measureArchitecture(arch, train, backend, { batchSize, samples, compareFit });
   } catch (error) {
     result = { arch: archName, backend, batchSize, error: (error as Error).message.split('\n')[0] };
   }
@@ -91,7 +95,7 @@ async function measureInChild(arch: Architecture, backend: BackendName, args: Be
   const cpuSamples = arch.inputLayout === 'image' ? CPU_SAMPLES.cnn : CPU_SAMPLES.mlp;
   const samples = backend === 'cpu' ? Math.min(args.samples, cpuSamples) : args.samples;
   try {
-    const { stdout } = await run(process.execPath, [__filename, '--worker', arch.name, backend, String(samples), String(args.batchSize)], {
+    const { stdout } = await run(process.execPath, [__filename, '--worker', arch.name, backend, String(samples), String(args.batchSize), String(args.compareFit)], {
       env: { ...process.env, MNIST_BACKEND: backend },
       maxBuffer: 1024 * 1024,
     });
@@ -130,7 +134,7 @@ function summaryTable(results: WorkerResult[], args: BenchArgs): string {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--worker') {
-    await worker(argv[1], parseBackendName(argv[2]), Number(argv[3]), Number(argv[4]));
+    await worker(argv[1], parseBackendName(argv[2]), Number(argv[3]), Number(argv[4]), argv[5] === 'true');
     return;
   }
   const args = parseArgs(argv);
@@ -145,7 +149,10 @@ async function main(argv: string[]): Promise<void> {
       if (args.json) console.log(JSON.stringify(result));
       else if ('error' in result) console.log(`  ${arch.name} on ${backend}: cannot train (${result.error})`);
       else {
-        const train = result.trainError ? `cannot train (${result.trainError})` : `train ${formatRate(rate(result, 'trainSamplesPerSec'))}/s (step ${result.stepMs?.toFixed(1)} ms)`;
+        const fit = result.fitStepMs === undefined ? '' : `; model.fit ${result.fitStepMs.toFixed(1)} ms`;
+        const train = result.trainError
+          ? `cannot train (${result.trainError})`
+          : `train ${formatRate(rate(result, 'trainSamplesPerSec'))}/s (step ${result.stepMs?.toFixed(1)} ms, ${result.kernelMs?.toFixed(1)} in kernels${fit})`;
         console.log(`  ${arch.name} on ${backend}: ${train}, infer ${formatRate(result.inferSamplesPerSec)}/s`);
       }
     }
