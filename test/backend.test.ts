@@ -44,7 +44,7 @@ test('an option beats the environment variable', async () => {
 });
 
 test('an unknown name is refused with the list of valid ones', async () => {
-  expect(() => parseBackendName('gpu')).toThrow('unknown backend "gpu": choose one of tensorflow, wasm, cpu');
+  expect(() => parseBackendName('gpu')).toThrow('unknown backend "gpu": choose one of tensorflow, wasm, wasm-stock, cpu');
   process.env[BACKEND_ENV] = 'webgl';
   await expect(useBestBackend({ log: null })).rejects.toThrow('unknown backend "webgl"');
   expect(parseBackendName(' tfjs-node ')).toBe('tensorflow');

@@ -2,13 +2,13 @@
  * Training kernels for `@tensorflow/tfjs-backend-wasm` 4.22.
  *
  * Training the series' CNNs (LeNet-5; conv 32-64-64 + dense 64; conv 32 5x5 +
- * dropout + dense 128) with tfjs-layers, Adam and categoricalCrossentropy on
- * the wasm backend needs two fixes, and only these two (checked by recording
- * every kernel those trainings run):
+ * dropout + dense 128; conv 30-15 + dense 128-50) with tfjs-layers, Adam and
+ * categoricalCrossentropy on the wasm backend needs two fixes (checked by
+ * recording every kernel those trainings run):
  *
  * - `Conv2DBackpropFilter` is missing (tfjs issue #8474): any Conv2D model
  *   fails on its first training step with "Kernel 'Conv2DBackpropFilter' not
- *   registered for backend 'wasm'".
+ *   registered for backend 'wasm'". See wasm-conv-backprop-filter.ts.
  * - `MaxPoolGrad` is registered but wrong: the wasm max-pool helpers start
  *   their running maximum at the smallest *positive* float (1.18e-38) instead
  *   of -Infinity, so a pooling window whose values are all <= 0 loses its
@@ -17,41 +17,64 @@
  *   conv, the CNN's second conv, and every layer before them). The same bug
  *   makes the wasm `MaxPoolWithArgmax` wrong, which training does not use.
  *
- * Everything else those trainings call (Conv2D, FusedConv2D,
- * Conv2DBackpropInput, _FusedMatMul, BatchMatMul, MaxPool, Step, Select, the
- * element-wise kernels of dropout and Adam, ...) exists on wasm and matches
- * the cpu backend.
+ * For speed, lib also replaces the kernels that dominated a conv training
+ * step (batch 64; the CNN 32-64-64 went from 206 to about 50 ms a step):
+ *
+ * - `Conv2DBackpropInput` ran at about 3 GFLOP/s (a plain loop nest), a
+ *   tenth of the forward convolution: 60 % of the CNN's step. See
+ *   wasm-conv-backprop-input.ts.
+ * - `Conv2D` with one input channel (first layers): XNNPACK at 8 to 13
+ *   GFLOP/s; wasm-conv-forward.ts does it at twice that.
+ * - `Sum` over all axes but the last and `Add` of a per-channel bias (a conv
+ *   layer's bias and its gradient): wasm-conv-bias.ts.
+ * - `Identity` and same-dtype `Cast` copied their input; here they share it
+ *   (and `Cast` to bool is corrected).
+ * - `MaxPoolGrad` above has a SIMD pass for the usual 2x2 / stride 2 pool.
+ *
+ * Most of them use a small WebAssembly SIMD module of lib's own that works on
+ * the backend's heap (wasm-conv-simd.ts); where it cannot load they fall back
+ * on JavaScript loops or on tfjs-backend-wasm's own kernels. Each replacement
+ * takes only the cases it was written and tested for and hands every other
+ * call to the kernel it replaced.
  */
 import {
   backend_util,
-  engine,
   getKernel,
   registerKernel,
   unregisterKernel,
-  type Conv2DBackpropFilterAttrs,
-  type DataType,
-  type KernelBackend,
   type KernelConfig,
   type KernelFunc,
   type MaxPoolGradAttrs,
-  type NamedAttrMap,
-  type NamedTensorMap,
-  type Tensor,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-/** Name of the backend the kernels are registered for. */
-const WASM = 'wasm';
+import { makeConv2DBackpropInput } from './wasm-conv-backprop-input';
+import { conv2DBackpropFilter } from './wasm-conv-backprop-filter';
+import { makeAdd, makeSum } from './wasm-conv-bias';
+import { makeConv2D } from './wasm-conv-forward';
+import { simdFor } from './wasm-conv-simd';
+import { WASM_MATMUL_KERNELS, wasmMatMulKernelConfigs } from './wasm-matmul';
+import { callConfig, WASM, type WasmBackendLike } from './wasm-conv-util';
 
 /**
  * Names of the kernels that {@link registerWasmTrainingKernels} registers for
  * the wasm backend: `Conv2DBackpropFilter` (missing from tfjs-backend-wasm
- * 4.22) and `MaxPoolGrad` (replaces tfjs-backend-wasm's, which is wrong when a
- * pooling window holds no positive value).
+ * 4.22), `MaxPoolGrad` (replaces tfjs-backend-wasm's, which is wrong when a
+ * pooling window holds no positive value) and faster replacements of
+ * `Conv2DBackpropInput`, `Conv2D`, `Sum`, `Add`, `Identity` and `Cast` (see
+ * the module comment), and `BatchMatMul` and `_FusedMatMul`, fast with
+ * transposed operands (see wasm-matmul.ts).
  */
 export const WASM_TRAINING_KERNELS: readonly string[] = Object.freeze([
   'Conv2DBackpropFilter',
   'MaxPoolGrad',
+  'Conv2DBackpropInput',
+  'Conv2D',
+  'Sum',
+  'Add',
+  'Identity',
+  'Cast',
+  ...WASM_MATMUL_KERNELS,
 ]);
 
 /**
@@ -60,137 +83,6 @@ export const WASM_TRAINING_KERNELS: readonly string[] = Object.freeze([
  * recognises them as its own.
  */
 const OURS = Symbol.for('@mnist-ts/lib/wasm-training-kernel');
-
-/** The parts of tfjs-backend-wasm's BackendWasm that the kernels below use. */
-interface WasmBackendLike extends KernelBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-
-/** Runs a kernel of the active backend from inside a kernel (not recorded on the tape). */
-function run(kernelName: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap): Tensor {
-  // A kernel's inputs are the engine's Tensors at run time; the engine reads
-  // only their TensorInfo part (dataId, shape, dtype).
-  return engine().runKernel(kernelName, inputs as unknown as NamedTensorMap, attrs) as Tensor;
-}
-
-/**
- * Conv2DBackpropFilter as a forward convolution.
- *
- * The math. The forward convolution (NHWC, filter [fh, fw, ci, co], strides
- * sh and sw, input zero-padded by `top` rows and `left` columns, xp) is
- *
- *   y[b, i, j, o] = sum_{p, q, c} xp[b, i*sh + p, j*sw + q, c] * w[p, q, c, o]
- *
- * so its filter gradient sums over the batch and over every output position:
- *
- *   dw[p, q, c, o] = sum_{b, i, j} xp[b, p + i*sh, q + j*sw, c] * dy[b, i, j, o].
- *
- * Rename the roles: let c play the batch, b the input channel, (p, q) the
- * output position and (i, j) the filter taps. Then this is itself a plain
- * forward convolution
- *
- *   dw'[c, p, q, o] = sum_{i, j, b} x'[c, p + i*sh, q + j*sw, b] * f'[i, j, b, o]
- *
- * of x' = xp with its batch and channel axes swapped ([ci, H, W, B]) by the
- * "filter" f' = dy with its batch axis moved into the input-channel slot
- * ([outH, outW, B, co]), with stride 1 but with the taps (i, j) spaced sh and
- * sw apart: the forward stride becomes the dilation. Its output is
- * [ci, fh', fw', co] with fh' = Hp - (outH - 1)*sh >= fh, larger only when a
- * strided forward pass never reached the last rows of the input; it is sliced
- * to [ci, fh, fw, co] and its axes are moved back to [fh, fw, ci, co].
- *
- * The zero padding of the forward pass ('same', a number or explicit pads) is
- * passed to this convolution as explicit padding: `top` and `left` as in the
- * forward pass, and at the bottom and right only as much as the strided
- * windows actually reach.
- *
- * All the arithmetic runs in the wasm backend's forward convolution (XNNPACK,
- * its fast path); the transposes and the optional slice only move memory.
- */
-const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-    attrs as unknown as Conv2DBackpropFilterAttrs;
-
-  if (dataFormat != null && dataFormat !== 'NHWC') {
-    throw new Error(
-      `Conv2DBackpropFilter on the wasm backend (registered by @mnist-ts/lib) supports only ` +
-        `dataFormat 'NHWC' (channels last), got '${String(dataFormat)}'.`,
-    );
-  }
-  if (x.shape.length !== 4 || dy.shape.length !== 4) {
-    throw new Error(
-      `Conv2DBackpropFilter on the wasm backend expects rank-4 x and dy, got shapes ` +
-        `[${x.shape.join(', ')}] and [${dy.shape.join(', ')}].`,
-    );
-  }
-
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outChannels, outHeight, outWidth } = info;
-  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
-  const expected = [batchSize, outHeight, outWidth, outChannels];
-  if (dy.shape.some((d, i) => d !== expected[i])) {
-    throw new Error(
-      `Conv2DBackpropFilter: dy has shape [${dy.shape.join(', ')}], expected ` +
-        `[${expected.join(', ')}].`,
-    );
-  }
-
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  // Padded rows (columns) that the strided windows reach beyond the input.
-  const bottom = Math.max(0, (outHeight - 1) * strideHeight + filterHeight - top - inHeight);
-  const right = Math.max(0, (outWidth - 1) * strideWidth + filterWidth - left - inWidth);
-
-  const temps: Tensor[] = [];
-  try {
-    // x' = [ci, H, W, B], f' = [outH, outW, B, co].
-    const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] });
-    temps.push(xT);
-    const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-    temps.push(dyT);
-    const conv = run(
-      'Conv2D',
-      { x: xT, filter: dyT },
-      {
-        strides: [1, 1],
-        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-        dataFormat: 'NHWC',
-        dilations: [strideHeight, strideWidth],
-      },
-    );
-    temps.push(conv);
-    // conv is [ci, fh', fw', co] with fh' >= fh and fw' >= fw.
-    let cropped = conv;
-    if (conv.shape[1] !== filterHeight || conv.shape[2] !== filterWidth) {
-      cropped = run(
-        'Slice',
-        { x: conv },
-        { begin: [0, 0, 0, 0], size: [inChannels, filterHeight, filterWidth, outChannels] },
-      );
-      temps.push(cropped);
-    }
-    const dw = run('Transpose', { x: cropped }, { perm: [1, 2, 0, 3] });
-    temps.push(dw);
-    // dw is a Tensor the engine tracks, disposed below. Its data goes on as
-    // this kernel's output, so take one more reference on it first, as the
-    // wasm backend's own Reshape does when it hands out its input's data.
-    (backend as KernelBackend).incRef(dw.dataId);
-    return { dataId: dw.dataId, shape: dw.shape.slice(), dtype: dw.dtype };
-  } finally {
-    for (const t of temps) t.dispose();
-  }
-};
 
 /**
  * MaxPoolGrad: each pooling window sends its dy to the first element holding
@@ -234,6 +126,22 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
 
   // Allocate first: a heap allocation may move the heap, so views are taken after.
   const out = wasm.makeOutput(input.shape.slice(), 'float32');
+
+  // The usual pool (2x2 windows, stride 2, no padding, at least 4 channels):
+  // one SIMD pass that writes every window's 4 elements.
+  const simd = channels >= 4 ? simdFor(wasm) : null;
+  if (
+    simd != null &&
+    filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+    padTop === 0 && padLeft === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth
+  ) {
+    // Odd sizes leave a last row or column outside every window: zero it all first.
+    if (2 * outHeight < inHeight || 2 * outWidth < inWidth) wasm.typedArrayFromHeap(out).fill(0);
+    simd.maxPoolGrad2x2(simd.address(input), simd.address(dy), simd.address(out), batchSize,
+      outHeight, outWidth, channels, inHeight, inWidth);
+    return out;
+  }
+
   const x = wasm.typedArrayFromHeap(input);
   const g = wasm.typedArrayFromHeap(dy);
   const dx = wasm.typedArrayFromHeap(out);
@@ -276,20 +184,64 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+/**
+ * Identity and same-dtype Cast share their input's buffer (one more
+ * reference on it) instead of copying it, as the cpu backend does; tensors
+ * are immutable, so nothing can tell the difference. tfjs-backend-wasm
+ * copies: 0.3 ms per [64, 26, 26, 32] tensor, and a conv training step runs
+ * several (gradient bookkeeping, the relu gradient's cast).
+ *
+ * Cast to 'bool' is also done here: tfjs-backend-wasm 4.22 stores the float
+ * or int value into a byte (-2.2 becomes 254, 3.5 becomes 3) where the cpu
+ * backend stores value != 0.
+ */
+function makeSharing(kernelName: 'Identity' | 'Cast') {
+  return (stock: KernelConfig | undefined): KernelFunc =>
+    (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      const backend = args.backend as WasmBackendLike;
+      const dtype = kernelName === 'Cast' ? (args.attrs as { dtype?: string } | undefined)?.dtype : x.dtype;
+      if (x.dtype !== 'string' && dtype === x.dtype) {
+        backend.incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+      }
+      if (dtype === 'bool' && (x.dtype === 'float32' || x.dtype === 'int32')) {
+        const out = backend.makeOutput(x.shape.slice(), 'bool');
+        const from = backend.typedArrayFromHeap(x);
+        const to = backend.typedArrayFromHeap(out);
+        for (let i = 0; i < from.length; i++) to[i] = from[i] !== 0 ? 1 : 0;
+        return out;
+      }
+      if (stock == null) {
+        throw new Error(`${kernelName} on the wasm backend: tfjs-backend-wasm's own kernel is not registered.`);
+      }
+      return callConfig(stock, backend, args.inputs as Record<string, TensorInfo>, args.attrs ?? {});
+    };
+}
+
 interface MarkedKernelConfig extends KernelConfig {
   [OURS]: true;
 }
 
-/** The kernels, and whether each replaces a kernel that tfjs-backend-wasm registers. */
-const KERNELS: readonly { config: MarkedKernelConfig; replaces: boolean }[] = [
-  {
-    config: { kernelName: 'Conv2DBackpropFilter', backendName: WASM, kernelFunc: conv2DBackpropFilter, [OURS]: true },
-    replaces: false,
-  },
-  {
-    config: { kernelName: 'MaxPoolGrad', backendName: WASM, kernelFunc: maxPoolGrad, [OURS]: true },
-    replaces: true,
-  },
+/**
+ * The kernels. `replaces`: whether tfjs-backend-wasm registers one of its
+ * own, which lib's replaces. `make` builds the kernel function; it receives
+ * the kernel it replaces (undefined if none), for the cases lib's kernel
+ * hands back to it.
+ */
+const KERNELS: readonly {
+  kernelName: string;
+  replaces: boolean;
+  make: (stock: KernelConfig | undefined) => KernelFunc;
+}[] = [
+  { kernelName: 'Conv2DBackpropFilter', replaces: false, make: () => conv2DBackpropFilter },
+  { kernelName: 'MaxPoolGrad', replaces: true, make: () => maxPoolGrad },
+  { kernelName: 'Conv2DBackpropInput', replaces: true, make: makeConv2DBackpropInput },
+  { kernelName: 'Conv2D', replaces: true, make: makeConv2D },
+  { kernelName: 'Sum', replaces: true, make: makeSum },
+  { kernelName: 'Add', replaces: true, make: makeAdd },
+  { kernelName: 'Identity', replaces: true, make: makeSharing('Identity') },
+  { kernelName: 'Cast', replaces: true, make: makeSharing('Cast') },
 ];
 
 function isOurs(config: KernelConfig | undefined): boolean {
@@ -302,24 +254,42 @@ function isOurs(config: KernelConfig | undefined): boolean {
  * or after `tf.setBackend('wasm')`; calling it again does nothing more.
  *
  * A missing kernel (`Conv2DBackpropFilter`) is registered only if nothing else
- * has registered one for wasm; a broken one (`MaxPoolGrad`) replaces
- * tfjs-backend-wasm's, which lib pins at 4.22.0.
+ * has registered one for wasm; the others replace tfjs-backend-wasm's (lib
+ * pins it at 4.22.0). A replaced kernel is kept: lib's kernel falls back on
+ * it where it has no faster path, and its setup function (which binds the
+ * wasm function it calls) stays registered as the setup of lib's kernel, so
+ * it runs whenever the wasm backend is (re)initialised.
  *
  * @returns the names of the kernels now registered for wasm by this module,
  *   whether by this call or an earlier one.
  */
 export function registerWasmTrainingKernels(): string[] {
   const ours: string[] = [];
-  for (const { config, replaces } of KERNELS) {
-    const existing = getKernel(config.kernelName, WASM);
+  for (const { kernelName, replaces, make } of KERNELS) {
+    const existing = getKernel(kernelName, WASM);
     if (isOurs(existing)) {
-      ours.push(config.kernelName);
+      ours.push(kernelName);
     } else if (existing == null || replaces) {
+      const config: MarkedKernelConfig = {
+        kernelName,
+        backendName: WASM,
+        kernelFunc: make(existing),
+        [OURS]: true,
+      };
+      if (existing?.setupFunc != null) config.setupFunc = existing.setupFunc;
+      if (existing?.disposeFunc != null) config.disposeFunc = existing.disposeFunc;
       // Unregister first: registerKernel would also overwrite, but with a warning.
-      if (existing != null) unregisterKernel(config.kernelName, WASM);
+      if (existing != null) unregisterKernel(kernelName, WASM);
       registerKernel(config);
-      ours.push(config.kernelName);
+      ours.push(kernelName);
     }
+  }
+  for (const config of wasmMatMulKernelConfigs()) {
+    if (getKernel(config.kernelName, WASM) !== config) {
+      unregisterKernel(config.kernelName, WASM);
+      registerKernel(config);
+    }
+    ours.push(config.kernelName);
   }
   return ours;
 }
