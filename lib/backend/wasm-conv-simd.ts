@@ -34,6 +34,7 @@ import type { WasmBackendLike } from './wasm-conv-util';
 type Code = number[];
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const V128 = 0x7b;
 
 function uleb(n: number): Code {
@@ -89,6 +90,10 @@ const Asm = {
   f32Load: [0x2a, 2, 0] as Code,
   f32Store: [0x38, 2, 0] as Code,
   f32Add: [0x92] as Code,
+  f32Sub: [0x93] as Code,
+  f32Mul: [0x94] as Code,
+  f32Div: [0x95] as Code,
+  f32Sqrt: [0x91] as Code,
   vLoad: [0xfd, 0x00, 2, 0] as Code,
   vStore: [0xfd, 0x0b, 2, 0] as Code,
   /** v128.load / store with a constant byte offset added to the address. */
@@ -107,6 +112,9 @@ const Asm = {
   vBitselect: [0xfd, 0x52] as Code,
   f32x4Gt: [0xfd, 0x44] as Code,
   f32x4Add: [0xfd, 0xe4, 0x01] as Code,
+  f32x4Sub: [0xfd, 0xe5, 0x01] as Code,
+  f32x4Div: [0xfd, 0xe7, 0x01] as Code,
+  f32x4Sqrt: [0xfd, 0xe3, 0x01] as Code,
   block: (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b],
   loop: (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b],
   br: (depth: number): Code => [0x0c, ...uleb(depth)],
@@ -154,13 +162,15 @@ function forLoop(local: number, from: Code, limit: Code, step: Code, ...body: Co
 interface FuncDef {
   name: string;
   params: number;
+  /** Types of the parameters when not all i32 (length `params`). */
+  paramTypes?: number[];
   /** Extra locals: [count, type] groups. */
   locals: [number, number][];
   body: Code;
 }
 
 function assemble(funcs: FuncDef[]): Uint8Array {
-  const types = funcs.map((f) => [0x60, ...vec(Array.from({ length: f.params }, () => [I32])), 0]);
+  const types = funcs.map((f) => [0x60, ...vec(Array.from({ length: f.params }, (_, i) => [f.paramTypes?.[i] ?? I32])), 0]);
   const imports = vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]]);
   const functions = vec(funcs.map((_, i) => uleb(i)));
   const exports = vec(funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]));
@@ -486,6 +496,61 @@ function conv1ch(vecs: 1 | 2): FuncDef {
   return { name: `conv1ch${width}`, params: 13, locals: [[14, I32], ...g.locals], body };
 }
 
+/**
+ * adam(grad, w, wOut, m, v, count, beta1, beta2, oneMinusBeta1,
+ * oneMinusBeta2, lr, correction1, correction2, epsilon): one Adam step
+ * over `count` floats, in float32 and in the order of tfjs's Adam ops:
+ *   m = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g g;
+ *   wOut = w - (m / correction1) / (sqrt(v / correction2) + epsilon) * lr
+ * (corrections 1 - beta^t). m and v are updated in place; wOut may be w.
+ * Four values at a time, then one at a time.
+ */
+function adam(): FuncDef {
+  const [grad, w, wOut, m, v, count] = [0, 1, 2, 3, 4, 5];
+  const scalars = [6, 7, 8, 9, 10, 11, 12, 13];
+  const [i, end, vecEnd] = [14, 15, 16];
+  // f32 locals for the tail, v128 locals for the splatted scalars and the body.
+  const [gs, ms, vs] = [17, 18, 19];
+  const splats = [20, 21, 22, 23, 24, 25, 26, 27];
+  const [gv, mv, vv] = [28, 29, 30];
+  const step = (
+    load: Code, store: Code, mulOp: Code, addOp: Code, subOp: Code, divOp: Code, sqrtOp: Code,
+    k: number[], g: number, mNew: number, vNew: number,
+  ): Code[] => {
+    const [b1, b2, c1, c2, lr, corr1, corr2, eps] = k;
+    const at = (base: number): Code => [...get(base), ...get(i), ...add];
+    return [
+      // m
+      [...at(m), ...at(m), ...load, ...get(b1), ...mulOp, ...at(grad), ...load, ...Asm.tee(g), ...get(c1), ...mulOp,
+        ...addOp, ...Asm.tee(mNew), ...store],
+      // v
+      [...at(v), ...at(v), ...load, ...get(b2), ...mulOp, ...get(g), ...get(g), ...mulOp, ...get(c2), ...mulOp,
+        ...addOp, ...Asm.tee(vNew), ...store],
+      // w
+      [...at(wOut), ...at(w), ...load,
+        ...get(mNew), ...get(corr1), ...divOp,
+        ...get(vNew), ...get(corr2), ...divOp, ...sqrtOp, ...get(eps), ...addOp,
+        ...divOp, ...get(lr), ...mulOp, ...subOp, ...store],
+    ];
+  };
+  const body: Code = [
+    ...scalars.flatMap((p, j) => [...get(p), ...Asm.f32x4Splat, ...set(splats[j])]),
+    ...get(count), ...i32(2), ...Asm.shl, ...set(end),
+    ...get(end), ...i32(-16), ...Asm.and, ...set(vecEnd),
+    ...forLoop(i, i32(0), get(vecEnd), i32(16),
+      ...step(Asm.vLoad, Asm.vStore, Asm.f32x4Mul, Asm.f32x4Add, Asm.f32x4Sub, Asm.f32x4Div, Asm.f32x4Sqrt, splats, gv, mv, vv)),
+    ...forLoop(i, get(vecEnd), get(end), i32(4),
+      ...step(Asm.f32Load, Asm.f32Store, Asm.f32Mul, Asm.f32Add, Asm.f32Sub, Asm.f32Div, Asm.f32Sqrt, scalars, gs, ms, vs)),
+  ];
+  return {
+    name: 'adam',
+    params: 14,
+    paramTypes: [I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32],
+    locals: [[3, I32], [3, F32], [11, V128]],
+    body,
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Binding to a backend.
 
@@ -512,6 +577,12 @@ export interface SimdHelpers {
   conv1ch8(
     x: number, w: number, y: number, batch: number, oh: number, ow: number, co: number,
     fh: number, fw: number, rowBytes: number, imageBytes: number, sh: number, sw: number,
+  ): void;
+  /** One Adam step over `count` floats; see {@link adam}. Scalars are rounded to float32. */
+  adam(
+    grad: number, w: number, wOut: number, m: number, v: number, count: number,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
+    lr: number, correction1: number, correction2: number, epsilon: number,
   ): void;
   /** Byte address of a float32 buffer of the backend. */
   address(info: TensorInfo): number;
@@ -551,7 +622,7 @@ function compile(): object | null {
   if (moduleCache === undefined) {
     if (WebAssembly == null) return (moduleCache = null);
     try {
-      const bytes = assemble([strided4d(), maxPoolGrad2x2(), colSum(), biasAdd(), gemmAcc(), conv1ch(1), conv1ch(2)]);
+      const bytes = assemble([strided4d(), maxPoolGrad2x2(), colSum(), biasAdd(), gemmAcc(), conv1ch(1), conv1ch(2), adam()]);
       moduleCache = new WebAssembly.Module(bytes);
     } catch {
       moduleCache = null; // no SIMD support in this engine
@@ -593,6 +664,7 @@ export function simdFor(backend: WasmBackendLike): SimdHelpers | null {
         gemmAcc: e.gemmAcc,
         conv1ch4: e.conv1ch4,
         conv1ch8: e.conv1ch8,
+        adam: e.adam,
         address(info: TensorInfo): number {
           const offset = dataIdMap.get(info.dataId)?.memoryOffset;
           if (offset == null) throw new Error('wasm buffer not found');
