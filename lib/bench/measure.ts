@@ -55,14 +55,15 @@ export async function measureArchitecture(arch: Architecture, images: DigitSet, 
   const needed = Math.max(batchSize * (warmup + steps), inferBatchSize);
   if (images.count < needed) throw new Error(`measureArchitecture needs ${needed} images, got ${images.count}`);
 
-  const model = arch.build({ seed: 0 });
+  // Adam for every architecture, so the figures compare architectures and backends, not optimisers.
+  const model = arch.build({ seed: 0, optimizer: 'adam' });
   const data = toTensors(firstImages(images, needed), arch.inputLayout);
   try {
     const inputs = tf.slice(data.xs, 0, inferBatchSize);
     const predict = () => tf.tidy(() => (model.predict(inputs, { batchSize: inferBatchSize }) as tf.Tensor).dataSync());
     predict();
     const inferTimes: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 5; i++) {
       const started = performance.now();
       predict();
       inferTimes.push(performance.now() - started);
