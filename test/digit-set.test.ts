@@ -6,6 +6,7 @@ import {
 } from '../lib/data/digit-set';
 import { oneHot, scaleToUnit, toTensors } from '../lib/data/tensors';
 import { SeededRandom } from '../lib/random';
+import { batchAccuracy } from '../lib/train/train';
 
 /** A small set whose image i has every pixel equal to i, with unbalanced labels: 0 x50, 1 x30, 2 x20. */
 function makeSet(): DigitSet {
@@ -101,4 +102,12 @@ test('toTensors gives flat or image-shaped inputs and one-hot targets', () => {
   expect(Array.from(flat.xs.dataSync()).slice(4, 8)).toEqual(Array(4).fill(Math.fround(1 / 255)));
   expect(Array.from(tf.argMax(flat.ys, 1).dataSync())).toEqual([0, 0, 0]);
   tf.dispose([flat.xs, flat.ys, image.xs, image.ys]);
+});
+
+test('batchAccuracy compares the most probable class with the one-hot target', () => {
+  // Row 1 right (class 2), row 2 wrong (predicts 0, target 1), row 3 right (class 0; a tie goes to the first).
+  const probabilities = [0.1, 0.2, 0.7, 0.6, 0.3, 0.1, 0.5, 0.5, 0.0];
+  const targets = [0, 0, 1, 0, 1, 0, 1, 0, 0];
+  expect(batchAccuracy(probabilities, targets, 3)).toBeCloseTo(2 / 3, 10);
+  expect(batchAccuracy([], [], 3)).toBe(0);
 });
