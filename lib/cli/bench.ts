@@ -9,6 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { eachArgument, positiveInteger } from './args';
 import { parseBackendName, useBestBackend, type BackendName } from '../backend/select';
 import { loadMnist } from '../data/mnist';
 import { type Measurement, measureArchitecture } from '../bench/measure';
@@ -47,22 +48,11 @@ function parseArgs(argv: string[]): BenchArgs {
     json: false,
     compareFit: false,
   };
-  const positive = (flag: string, text: string) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${flag} needs a positive whole number, got "${text}"`);
-    return value;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${flag} needs a value`);
-      return next;
-    };
+  eachArgument(argv, (flag, value) => {
     if (flag === '--arch') args.archs = value().split(',').map(architectureByName);
     else if (flag === '--backend') args.backends = value().split(',').map(parseBackendName);
-    else if (flag === '--samples') args.samples = positive(flag, value());
-    else if (flag === '--batch-size') args.batchSize = positive(flag, value());
+    else if (flag === '--samples') args.samples = positiveInteger(flag, value());
+    else if (flag === '--batch-size') args.batchSize = positiveInteger(flag, value());
     else if (flag === '--json') args.json = true;
     else if (flag === '--compare-fit') args.compareFit = true;
     else if (flag === '--help' || flag === '-h') {
@@ -70,7 +60,7 @@ function parseArgs(argv: string[]): BenchArgs {
       console.log(`architectures: ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
-  }
+  });
   return args;
 }
 

@@ -6,6 +6,7 @@
  * The profile also comes from MNIST_PROFILE, the backend from MNIST_BACKEND.
  */
 import * as path from 'node:path';
+import { eachArgument } from './args';
 import { parseBackendName, useBestBackend } from '../backend/select';
 import { imageGrid } from '../charts/image-grid';
 import { labelCounts } from '../data/digit-set';
@@ -26,13 +27,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { profile: currentProfile() };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) throw new Error(`${flag} needs a value`);
-      return next;
-    };
+  eachArgument(argv, (flag, value) => {
     if (flag === '--profile') args.profile = profileByName(value());
     else if (flag === '--backend') args.backend = parseBackendName(value());
     else if (flag === '--out') args.out = path.resolve(value());
@@ -40,7 +35,7 @@ function parseArgs(argv: string[]): Args {
       console.log('usage: npm start [-- --profile quick|full] [--backend tensorflow|wasm|cpu] [--out DIR]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
-  }
+  });
   return args;
 }
 

@@ -7,6 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { eachArgument } from './args';
 import { executeNotebook, formatProblems } from '../notebook/execute';
 import { projectRoot } from '../paths';
 import { currentProfile, profileByName } from '../profile';
@@ -14,10 +15,10 @@ import { currentProfile, profileByName } from '../profile';
 async function main(argv: string[]): Promise<number> {
   let profile = currentProfile().name;
   const wanted: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--profile') profile = profileByName(argv[++i] ?? '').name;
-    else wanted.push(argv[i]);
-  }
+  eachArgument(argv, (arg, value) => {
+    if (arg === '--profile') profile = profileByName(value()).name;
+    else wanted.push(arg);
+  });
   const dir = path.join(projectRoot(), 'notebooks');
   const all = (await fs.readdir(dir)).filter((name) => name.endsWith('.ipynb')).sort();
   const chosen = wanted.length ? all.filter((name) => wanted.some((w) => name.includes(w))) : all;
