@@ -26,8 +26,10 @@ export { buildMlp, type MlpOptions } from './models/mlp';
 export * from './models/architectures';
 export { buildCnn, type CnnLayer, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LARGER_LAYERS } from './models/cnn';
 export { compileClassifier, seededGlorot, type BuildOptions, type OptimizerName } from './models/common';
-export { trainModel, evaluateModel, type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation } from './train/train';
+export { trainModel, trainStep, batchAccuracy, evaluateModel, type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation } from './train/train';
 export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';
+export { HeapAdamOptimizer } from './train/heap-adam';
+export { measureArchitecture, type Measurement, type MeasureOptions } from './bench/measure';
 export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
 
 export { Figure } from './charts/figure';
