@@ -15,25 +15,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
 import { registerWasmTrainingKernels } from '../lib/backend/wasm-kernels';
-import { setSimdEnabled, simdFor } from '../lib/backend/wasm-conv-simd';
-import type { WasmBackendLike } from '../lib/backend/wasm-conv-util';
+import { simdFor } from '../lib/backend/wasm-conv-simd';
 import { HeapAdamOptimizer } from '../lib/train/heap-adam';
+import { LiveCounts, rng, size, useBackend, wasmBackend, withSimd } from './support/backend-compare';
 
 const LR = 0.01;
 const STEPS = 20;
 const BATCH = 8;
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'dense' | 'conv';
 
@@ -59,7 +47,7 @@ function buildModel(kind: Kind): tfl.LayersModel {
 function batches(kind: Kind, count: number): { x: tf.Tensor; y: tf.Tensor }[] {
   const next = rng(kind === 'dense' ? 11 : 12);
   const inShape = kind === 'dense' ? [BATCH, 13] : [BATCH, 9, 9, 1];
-  const n = inShape.reduce((a, b) => a * b, 1);
+  const n = size(inShape);
   return Array.from({ length: count }, () => {
     const x = tf.tensor(Float32Array.from({ length: n }, () => next() * 2 - 1), inShape);
     const labels = Array.from({ length: BATCH }, () => Math.floor(next() * 5));
@@ -100,11 +88,6 @@ function compare(actual: Float32Array[], expected: Float32Array[]): { rel: numbe
 /** How far training moved the weights from their initial values (so equality is not trivial). */
 function moved(after: Float32Array[], before: Float32Array[]): number {
   return compare(after, before).abs;
-}
-
-async function wasmBackend(): Promise<WasmBackendLike> {
-  expect(await tf.setBackend('wasm')).toBe(true);
-  return tf.backend() as unknown as WasmBackendLike;
 }
 
 const summary: string[] = [];
@@ -171,30 +154,30 @@ describe.each(['dense', 'conv'] as Kind[])('%s model on wasm: HeapAdamOptimizer 
     const simd = simdFor(backend);
     expect(simd).not.toBeNull();
     const spy = jest.spyOn(simd!, 'adam');
-    const was = setSimdEnabled(path === 'simd');
     try {
-      const data = batches(kind, 5);
-      const reference = buildModel(kind);
-      const initial = reference.getWeights().map((w) => w.dataSync() as Float32Array);
-      const stockOpt = tf.train.adam(LR, 0.9, 0.999, 1e-7);
-      const expected = train(reference, stockOpt, data, STEPS);
-      const model = buildModel(kind);
-      expect(compare(model.getWeights().map((w) => w.dataSync() as Float32Array), initial).abs).toBe(0);
-      const heapOpt = new HeapAdamOptimizer(LR, 0.9, 0.999, 1e-7);
-      const actual = train(model, heapOpt, data, STEPS);
-      expect(spy).toHaveBeenCalledTimes(path === 'simd' ? STEPS * model.trainableWeights.length : 0);
-      const { rel, abs } = compare(actual, expected);
-      const step = moved(expected, initial);
-      summary.push(`${kind}, ${path}: largest difference ${abs.toExponential(2)} (relative ${rel.toExponential(2)}); weights moved up to ${step.toFixed(3)}`);
-      expect(step).toBeGreaterThan(LR); // training did change the weights
-      expect(rel).toBeLessThan(1e-4);
-      tf.dispose(data.flatMap((b) => [b.x, b.y]));
-      stockOpt.dispose();
-      heapOpt.dispose();
-      reference.dispose();
-      model.dispose();
+      await withSimd(path === 'simd', async () => {
+        const data = batches(kind, 5);
+        const reference = buildModel(kind);
+        const initial = reference.getWeights().map((w) => w.dataSync() as Float32Array);
+        const stockOpt = tf.train.adam(LR, 0.9, 0.999, 1e-7);
+        const expected = train(reference, stockOpt, data, STEPS);
+        const model = buildModel(kind);
+        expect(compare(model.getWeights().map((w) => w.dataSync() as Float32Array), initial).abs).toBe(0);
+        const heapOpt = new HeapAdamOptimizer(LR, 0.9, 0.999, 1e-7);
+        const actual = train(model, heapOpt, data, STEPS);
+        expect(spy).toHaveBeenCalledTimes(path === 'simd' ? STEPS * model.trainableWeights.length : 0);
+        const { rel, abs } = compare(actual, expected);
+        const step = moved(expected, initial);
+        summary.push(`${kind}, ${path}: largest difference ${abs.toExponential(2)} (relative ${rel.toExponential(2)}); weights moved up to ${step.toFixed(3)}`);
+        expect(step).toBeGreaterThan(LR); // training did change the weights
+        expect(rel).toBeLessThan(1e-4);
+        tf.dispose(data.flatMap((b) => [b.x, b.y]));
+        stockOpt.dispose();
+        heapOpt.dispose();
+        reference.dispose();
+        model.dispose();
+      });
     } finally {
-      setSimdEnabled(was);
       spy.mockRestore();
     }
   });
@@ -202,7 +185,7 @@ describe.each(['dense', 'conv'] as Kind[])('%s model on wasm: HeapAdamOptimizer 
 
 describe.each(['dense', 'conv'] as Kind[])('%s model on cpu', (kind) => {
   test('HeapAdamOptimizer is tf.train.adam exactly', async () => {
-    expect(await tf.setBackend('cpu')).toBe(true);
+    await useBackend('cpu');
     const data = batches(kind, 5);
     const expected = train(buildModel(kind), tf.train.adam(LR, 0.9, 0.999, 1e-7), data, STEPS);
     const heapOpt = new HeapAdamOptimizer(LR, 0.9, 0.999, 1e-7);
@@ -212,42 +195,35 @@ describe.each(['dense', 'conv'] as Kind[])('%s model on cpu', (kind) => {
     const weights = await heapOpt.getWeights();
     expect(weights.length).toBe(1 + 2 * actual.length);
     tf.dispose(data.flatMap((b) => [b.x, b.y]));
-    expect(await tf.setBackend('wasm')).toBe(true);
+    await useBackend('wasm');
   });
 });
 
 describe('memory on wasm', () => {
   test.each(['simd', 'js'] as const)('%s path: tensor and buffer counts stay flat; dispose frees the moments', async (path) => {
     const backend = await wasmBackend();
-    const was = setSimdEnabled(path === 'simd');
-    try {
+    await withSimd(path === 'simd', async () => {
       for (const kind of ['dense', 'conv'] as Kind[]) {
         const data = batches(kind, 3);
         const model = buildModel(kind);
         const variables = model.trainableWeights.length;
         const opt = new HeapAdamOptimizer(LR, 0.9, 0.999, 1e-7);
-        const tensors0 = tf.memory().numTensors;
-        const buffers0 = backend.numDataIds();
+        const before = new LiveCounts(backend);
         train(model, opt, data, 1);
         // The first step adds the two moments of each weight, as wasm buffers, not tensors.
-        expect(tf.memory().numTensors).toBe(tensors0);
-        expect(backend.numDataIds()).toBe(buffers0 + 2 * variables);
-        const tensors = tf.memory().numTensors;
-        const buffers = backend.numDataIds();
+        before.expectBoth(0, 2 * variables);
+        const trained = new LiveCounts(backend);
         for (let s = 0; s < 6; s++) {
           train(model, opt, data, 1);
-          expect(tf.memory().numTensors).toBe(tensors);
-          expect(backend.numDataIds()).toBe(buffers);
+          trained.expectBoth();
         }
         opt.dispose();
         // the moments, and tfjs's two beta-power variables
-        expect(backend.numDataIds()).toBe(buffers - 2 * variables - 2);
-        expect(tf.memory().numTensors).toBe(tensors - 2);
+        trained.expectBuffers(-2 * variables - 2);
+        trained.expectTensors(-2);
         tf.dispose(data.flatMap((b) => [b.x, b.y]));
         model.dispose();
       }
-    } finally {
-      setSimdEnabled(was);
-    }
+    });
   });
 });

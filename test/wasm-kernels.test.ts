@@ -19,74 +19,43 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../lib/backend/wasm-kernels';
 import { conv2DBackpropFilterWith, type FilterGradMethod } from '../lib/backend/wasm-conv-backprop-filter';
 import { conv2DBackpropInputWith, type BackpropInputMethod } from '../lib/backend/wasm-conv-backprop-input';
-import { setSimdEnabled, simdFor } from '../lib/backend/wasm-conv-simd';
+import { simdFor } from '../lib/backend/wasm-conv-simd';
 import type { WasmBackendLike } from '../lib/backend/wasm-conv-util';
+import {
+  type Backend, closeChecker, cpuThenWasm, expectEachCallFreed, expectSteady, LiveCounts, on, randomValues,
+  rng, size, trainOnBatchCounting, useBackend, wasmBackend, withoutSimd,
+} from './support/backend-compare';
 
 type Shape4 = [number, number, number, number];
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `n` seeded values, uniform in [-1, 1). */
-function randomValues(n: number, seed: number): Float32Array {
-  const next = rng(seed);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = next() * 2 - 1;
-  return out;
-}
-
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-
-/** Runs `fn` on `backend` and returns its result; tensors made inside are freed. */
-async function on<T extends tf.TensorContainer>(backend: 'cpu' | 'wasm', fn: () => T): Promise<T> {
-  expect(await tf.setBackend(backend)).toBe(true);
-  expect(tf.getBackend()).toBe(backend);
-  return tf.tidy(fn);
-}
 
 /** The training test's first and last loss, for the summary printed at the end. */
 let trainingSummary = '';
 
-/** Largest differences seen, per kernel, for the summary printed at the end. */
-const worst = new Map<string, { abs: number; rel: number; n: number }>();
-
 /**
  * Checks `actual` (wasm) against `expected` (cpu) elementwise with
- * |a - e| <= RTOL*|e| + ATOL*max(1, max|e|): float32 sums agree to about
+ * |a - e| <= 1e-4 * |e| + 1e-4 * max(1, max |e|): float32 sums agree to about
  * 1e-7 relative to their terms, far inside these bounds, while any wrong
  * index, padding or transposition shows as an error of the data's own size.
  */
-const RTOL = 1e-4;
-const ATOL = 1e-4;
-function expectClose(label: string, actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  let scale = 0;
-  for (const e of expected) scale = Math.max(scale, Math.abs(e));
-  let maxAbs = 0;
-  let bad = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    if (!(d <= RTOL * Math.abs(expected[i]) + ATOL * Math.max(1, scale)) && bad < 0) bad = i;
-    if (!(d <= maxAbs)) maxAbs = d; // NaN-safe: a NaN difference becomes maxAbs
-  }
-  const rel = scale > 0 ? maxAbs / scale : maxAbs;
-  const w = worst.get(label) ?? { abs: 0, rel: 0, n: 0 };
-  worst.set(label, { abs: Math.max(w.abs, maxAbs), rel: Math.max(w.rel, rel), n: w.n + 1 });
-  if (bad >= 0) {
-    throw new Error(
-      `${label}: element ${bad} is ${actual[bad]} on wasm, ${expected[bad]} on cpu ` +
-        `(largest |value| ${scale}, largest difference ${maxAbs})`,
-    );
-  }
+const { expectClose, expectAllClose, summary } = closeChecker({ rtol: 1e-4, atol: 1e-4 });
+
+/** Runs `fn` (in tf.tidy) on cpu, then on wasm, and checks the wasm values against cpu's. */
+async function expectWasmLikeCpu(label: string, fn: () => Float32Array): Promise<void> {
+  const { expected, actual } = await cpuThenWasm((backend) => on(backend, fn));
+  expectClose(label, actual, expected);
+}
+
+/**
+ * Checks `run`'s wasm result against its cpu result, with lib's SIMD helpers
+ * on (`label`) and off (`label (no SIMD)`); returns the cpu result.
+ */
+async function expectWasmLikeCpuWithAndWithoutSimd(
+  label: string, run: (backend: Backend) => Promise<Float32Array>,
+): Promise<Float32Array> {
+  const expected = await run('cpu');
+  expectClose(label, await run('wasm'), expected);
+  expectClose(`${label} (no SIMD)`, await withoutSimd(() => run('wasm')), expected);
+  return expected;
 }
 
 // The wasm backend's own MaxPoolGrad, kept before registration replaces it,
@@ -98,25 +67,19 @@ const REPLACED = ['MaxPoolGrad', 'Conv2DBackpropInput', 'Conv2D', 'Sum', 'Add', 
 const stock = new Map<string, tf.KernelConfig | undefined>();
 
 beforeAll(async () => {
-  expect(await tf.setBackend('wasm')).toBe(true);
+  await useBackend('wasm');
   stockMaxPoolGrad = tf.getKernel('MaxPoolGrad', 'wasm');
   for (const name of REPLACED) stock.set(name, tf.getKernel(name, 'wasm'));
 });
 
-/** Runs `fn` with lib's SIMD helpers off (the kernels' JavaScript paths). */
-async function withoutSimd<T>(fn: () => Promise<T>): Promise<T> {
-  const was = setSimdEnabled(false);
-  try {
-    return await fn();
-  } finally {
-    setSimdEnabled(was);
-  }
-}
-
-/** The wasm backend as lib's kernels see it. */
-async function wasmBackend(): Promise<WasmBackendLike> {
-  expect(await tf.setBackend('wasm')).toBe(true);
-  return tf.backend() as unknown as WasmBackendLike;
+/**
+ * Registers lib's kernels before the tests of the calling describe block (the
+ * registration tests above run first and see the stock kernels).
+ */
+function registerTrainingKernelsFirst(): void {
+  beforeAll(() => {
+    registerWasmTrainingKernels();
+  });
 }
 
 /** Reads and frees a raw kernel output on the wasm backend. */
@@ -190,11 +153,7 @@ const MORE_CONV_CASES: { name: string; x: Shape4; w: Shape4; stride: Stride; pad
 ];
 
 afterAll(() => {
-  const lines = [...worst].map(
-    ([k, w]) => `  ${k}: ${w.n} comparisons, max |diff| ${w.abs.toExponential(2)}, ` +
-      `max |diff| / max |cpu value| ${w.rel.toExponential(2)}`,
-  );
-  console.log(`wasm vs cpu, largest differences:\n${lines.join('\n')}\n${trainingSummary}`);
+  console.log(`wasm vs cpu, largest differences:\n${summary()}\n${trainingSummary}`);
 });
 
 describe('registration', () => {
@@ -205,8 +164,7 @@ describe('registration', () => {
     expect(stockMaxPoolGrad).toBeDefined();
     // One 2x2 window, all values negative; the maximum (-1) is the 2nd element.
     const [stock, cpu] = [[] as number[], [] as number[]];
-    await tf.setBackend('wasm');
-    const backend = tf.backend();
+    const backend = await wasmBackend();
     tf.tidy(() => {
       const input = tf.tensor4d([-3, -1, -2, -4], [1, 2, 2, 1]);
       const dy = tf.tensor4d([5], [1, 1, 1, 1]);
@@ -228,7 +186,7 @@ describe('registration', () => {
   });
 
   test('registers every kernel it lists, idempotently and without warnings', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       const first = registerWasmTrainingKernels();
@@ -259,6 +217,14 @@ describe('registration', () => {
   });
 });
 
+/** A convolution case: the shapes of x and w, the stride and the padding. */
+interface ConvCase {
+  x: Shape4;
+  w: Shape4;
+  stride: Stride;
+  pad: ConvPad;
+}
+
 /**
  * Seeded x, w and r for a convolution case; the gradients below are those of
  * L = sum(conv2d(x, w) * r), so dy = r.
@@ -273,118 +239,161 @@ function convInputs(xShape: Shape4, wShape: Shape4, stride: Stride, pad: ConvPad
   };
 }
 
+/** The operands of the gradient kernels: x and w of conv2d(x, w), and dy. */
+interface ConvTensors {
+  x: tf.Tensor4D;
+  w: tf.Tensor4D;
+  dy: tf.Tensor4D;
+}
+
+/** The seeded x, w and dy (= r) of a case as tensors. */
+function convTensors(c: ConvCase, seed: number): ConvTensors {
+  const v = convInputs(c.x, c.w, c.stride, c.pad, seed);
+  return { x: tf.tensor4d(v.x, c.x), w: tf.tensor4d(v.w, c.w), dy: tf.tensor4d(v.r, v.yShape) };
+}
+
 /** Attributes of the conv2d gradient kernels, as tfjs-core's conv2d gradient passes them. */
 function gradAttrs(stride: Stride, pad: ConvPad) {
   return { strides: stride, pad, dataFormat: 'NHWC' as const, dimRoundingMode: undefined };
 }
 
-describe('Conv2DBackpropFilter on wasm matches cpu', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
+/** The methods ('routes') both gradient kernels of lib can be asked to use. */
+type ConvGradMethod = FilterGradMethod & BackpropInputMethod;
+const CONV_GRAD_METHODS: ConvGradMethod[] = ['gemm', 'matmul', 'conv'];
+
+/**
+ * The two gradient kernels of conv2d(x, w), checked the same way:
+ * Conv2DBackpropFilter (dL/dw, from x and dy) and Conv2DBackpropInput
+ * (dL/dx, from dy and w).
+ */
+interface ConvGradKernel {
+  kernel: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput';
+  /** The operand of conv2d the kernel's output is the gradient of. */
+  wrt: 'x' | 'w';
+  /** Seed offsets of the grid cases and of MORE_CONV_CASES. */
+  seeds: { grid: number; more: number };
+  /** Cases of the leak test. */
+  leakCases: ConvCase[];
+  /** The registered kernel, through the engine. */
+  engine(t: ConvTensors, c: ConvCase): tf.Tensor;
+  /** One method of lib's kernel, called directly; the caller owns the output. */
+  direct(method: ConvGradMethod, backend: WasmBackendLike, t: ConvTensors, c: ConvCase): tf.TensorInfo | null;
+}
+
+const FILTER_GRAD: ConvGradKernel = {
+  kernel: 'Conv2DBackpropFilter',
+  wrt: 'w',
+  seeds: { grid: 1000, more: 77 },
+  leakCases: [
+    { x: [2, 9, 9, 3], w: [3, 3, 3, 4], stride: 2, pad: 'valid' },
+    { x: [3, 7, 7, 5], w: [3, 3, 5, 6], stride: 1, pad: 'valid' }, // padded rows and columns in the 'gemm' method
+    { x: [2, 8, 8, 8], w: [3, 3, 8, 8], stride: 1, pad: 'valid' }, // no padding at all
+  ],
+  engine: ({ x, dy }, c) =>
+    tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.w }) as tf.Tensor,
+  direct: (method, backend, { x, dy }, c) =>
+    conv2DBackpropFilterWith(method, backend, x, dy, { ...gradAttrs(c.stride, c.pad), filterShape: c.w }),
+};
+
+const INPUT_GRAD: ConvGradKernel = {
+  kernel: 'Conv2DBackpropInput',
+  wrt: 'x',
+  seeds: { grid: 2000, more: 99 },
+  leakCases: [
+    { x: [2, 9, 9, 3], w: [3, 3, 3, 4], stride: 2, pad: 'valid' },
+    { x: [3, 7, 7, 5], w: [3, 3, 5, 6], stride: 1, pad: 'valid' }, // 25 pixels per image: a zero-padded last block
+    { x: [2, 8, 8, 8], w: [3, 3, 8, 8], stride: 1, pad: 'same' },
+  ],
+  engine: ({ w, dy }, c) =>
+    tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }) as tf.Tensor,
+  direct: (method, backend, { w, dy }, c) =>
+    conv2DBackpropInputWith(method, backend, dy, w, { ...gradAttrs(c.stride, c.pad), inputShape: c.x }),
+};
+
+/** dL/dw or dL/dx (as `k` gives) for L = sum(conv2d(x, w) * r), through tf.grad on `backend`. */
+async function convGrad(k: ConvGradKernel, backend: Backend, c: ConvCase, seed: number): Promise<Float32Array> {
+  const v = convInputs(c.x, c.w, c.stride, c.pad, seed);
+  return on(backend, () => {
+    const x = tf.tensor4d(v.x, c.x);
+    const w = tf.tensor4d(v.w, c.w);
+    const r = tf.tensor(v.r, v.yShape);
+    const loss = (xt: tf.Tensor4D, wt: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(xt, wt, c.stride, c.pad), r));
+    const grad = k.wrt === 'w'
+      ? tf.grad((f) => loss(x, f as tf.Tensor4D))(w)
+      : tf.grad((t) => loss(t as tf.Tensor4D, w))(x);
+    return grad.dataSync() as Float32Array;
   });
+}
 
-  /** dL/dw for L = sum(conv2d(x, w) * r), i.e. Conv2DBackpropFilter(x, dy = r), through tf.grad. */
-  async function filterGrad(
-    backend: 'cpu' | 'wasm',
-    xShape: Shape4,
-    wShape: Shape4,
-    stride: Stride,
-    pad: ConvPad,
-    seed: number,
-  ): Promise<Float32Array> {
-    const v = convInputs(xShape, wShape, stride, pad, seed);
-    return on(backend, () => {
-      const x = tf.tensor4d(v.x, xShape);
-      const w = tf.tensor4d(v.w, wShape);
-      const r = tf.tensor(v.r, v.yShape);
-      const grad = tf.grad((f) => tf.sum(tf.mul(tf.conv2d(x, f as tf.Tensor4D, stride, pad), r)));
-      return grad(w).dataSync() as Float32Array;
-    });
-  }
+/** The same gradient by one given method of lib's kernel, called directly. */
+async function convGradWith(k: ConvGradKernel, method: ConvGradMethod, c: ConvCase, seed: number): Promise<Float32Array> {
+  const backend = await wasmBackend();
+  return tf.tidy(() => {
+    const out = k.direct(method, backend, convTensors(c, seed), c);
+    expect(out).not.toBeNull();
+    expect(out!.shape).toEqual(c[k.wrt]);
+    return take(backend, out!);
+  });
+}
 
-  /** The same gradient by one given method of lib's kernel, called directly. */
-  async function filterGradWith(
-    method: FilterGradMethod,
-    xShape: Shape4,
-    wShape: Shape4,
-    stride: Stride,
-    pad: ConvPad,
-    seed: number,
-  ): Promise<Float32Array> {
-    const v = convInputs(xShape, wShape, stride, pad, seed);
-    const backend = await wasmBackend();
-    return tf.tidy(() => {
-      const x = tf.tensor4d(v.x, xShape);
-      const dy = tf.tensor4d(v.r, v.yShape);
-      const attrs = { ...gradAttrs(stride, pad), filterShape: wShape };
-      return take(backend, conv2DBackpropFilterWith(method, backend, x, dy, attrs));
-    });
-  }
-
-  const METHODS: FilterGradMethod[] = ['gemm', 'matmul', 'conv'];
+describe.each([FILTER_GRAD, INPUT_GRAD])('$kernel on wasm matches cpu', (k) => {
+  registerTrainingKernelsFirst();
 
   /** cpu against lib's kernel through tf.grad (with and without SIMD helpers) and each method. */
-  async function checkAll(x: Shape4, w: Shape4, stride: Stride, pad: ConvPad, seed: number): Promise<void> {
-    const expected = await filterGrad('cpu', x, w, stride, pad, seed);
-    expectClose('Conv2DBackpropFilter', await filterGrad('wasm', x, w, stride, pad, seed), expected);
-    expectClose('Conv2DBackpropFilter (no SIMD)', await withoutSimd(() => filterGrad('wasm', x, w, stride, pad, seed)), expected);
-    for (const method of METHODS) {
-      expectClose(`Conv2DBackpropFilter '${method}'`, await filterGradWith(method, x, w, stride, pad, seed), expected);
+  async function checkAll(c: ConvCase, seed: number): Promise<void> {
+    const expected = await expectWasmLikeCpuWithAndWithoutSimd(k.kernel, (backend) => convGrad(k, backend, c, seed));
+    // Conv2DBackpropInput's 'conv' falls back on a product route where it does not apply (strides, wide pads).
+    for (const method of CONV_GRAD_METHODS) {
+      expectClose(`${k.kernel} '${method}'`, await convGradWith(k, method, c, seed), expected);
     }
-    expectClose("Conv2DBackpropFilter 'matmul' (no SIMD)",
-      await withoutSimd(() => filterGradWith('matmul', x, w, stride, pad, seed)), expected);
+    expectClose(`${k.kernel} 'matmul' (no SIMD)`, await withoutSimd(() => convGradWith(k, 'matmul', c, seed)), expected);
   }
 
-  test.each(convGrid())('$name', async ({ x, w, stride, pad }) => {
-    await checkAll(x, w, stride, pad, 1000 + size(x) + 7 * size(w) + stride);
+  test.each(convGrid())('$name', async (c) => {
+    await checkAll(c, k.seeds.grid + size(c.x) + 7 * size(c.w) + c.stride);
   });
 
-  test.each(MORE_CONV_CASES)('$name', async ({ x, w, stride, pad }) => {
-    await checkAll(x, w, stride, pad, 77 + size(x));
+  test.each(MORE_CONV_CASES)('$name', async (c) => {
+    await checkAll(c, k.seeds.more + size(c.x));
   });
+
+  test.each(['auto', ...CONV_GRAD_METHODS] as const)('%s leaves no tensor or backend buffer behind', async (method) => {
+    const backend = await wasmBackend();
+    for (const c of k.leakCases) {
+      const t = convTensors(c, 1);
+      const counts = new LiveCounts(backend);
+      for (let i = 0; i < 3; i++) {
+        if (method === 'auto') {
+          const out = k.engine(t, c);
+          expect(out.shape).toEqual(c[k.wrt]);
+          counts.expectTensors(1);
+          out.dispose();
+        } else {
+          const out = k.direct(method, backend, t, c)!;
+          expect(out.shape).toEqual(c[k.wrt]);
+          counts.expectBuffers(1);
+          backend.disposeData(out.dataId);
+        }
+      }
+      counts.expectBoth();
+      tf.dispose([t.x, t.w, t.dy]);
+    }
+  });
+});
+
+// The cases particular to one of the two kernels (the same describe names, so
+// the tests keep their full names).
+describe('Conv2DBackpropFilter on wasm matches cpu', () => {
+  registerTrainingKernelsFirst();
 
   test('a larger, LeNet-sized batch', async () => {
-    const x: Shape4 = [32, 28, 28, 1];
-    const w: Shape4 = [5, 5, 1, 6];
-    const expected = await filterGrad('cpu', x, w, 1, 'valid', 5);
-    const actual = await filterGrad('wasm', x, w, 1, 'valid', 5);
+    const c: ConvCase = { x: [32, 28, 28, 1], w: [5, 5, 1, 6], stride: 1, pad: 'valid' };
+    const { expected, actual } = await cpuThenWasm((backend) => convGrad(FILTER_GRAD, backend, c, 5));
     expectClose('Conv2DBackpropFilter', actual, expected);
   });
 
-  test.each(['auto', ...METHODS] as const)('%s leaves no tensor or backend buffer behind', async (method) => {
-    const backend = await wasmBackend();
-    for (const [xShape, wShape, stride] of [
-      [[2, 9, 9, 3], [3, 3, 3, 4], 2],
-      [[3, 7, 7, 5], [3, 3, 5, 6], 1], // padded rows and columns in the 'gemm' method
-      [[2, 8, 8, 8], [3, 3, 8, 8], 1], // no padding at all
-    ] as [Shape4, Shape4, number][]) {
-      const [yh, yw] = [Math.floor((xShape[1] - wShape[0]) / stride) + 1, Math.floor((xShape[2] - wShape[1]) / stride) + 1];
-      const x = tf.tensor4d(randomValues(size(xShape), 1), xShape);
-      const dy = tf.tensor4d(randomValues(xShape[0] * yh * yw * wShape[3], 2), [xShape[0], yh, yw, wShape[3]]);
-      const attrs = { strides: stride, pad: 'valid' as const, dataFormat: 'NHWC' as const, filterShape: wShape };
-      const tensors = tf.memory().numTensors;
-      const buffers = backend.numDataIds();
-      for (let k = 0; k < 3; k++) {
-        if (method === 'auto') {
-          const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
-          expect(dw.shape).toEqual(wShape);
-          expect(tf.memory().numTensors).toBe(tensors + 1);
-          dw.dispose();
-        } else {
-          const dw = conv2DBackpropFilterWith(method, backend, x, dy, attrs);
-          expect(dw.shape).toEqual(wShape);
-          expect(backend.numDataIds()).toBe(buffers + 1);
-          backend.disposeData(dw.dataId);
-        }
-      }
-      expect(tf.memory().numTensors).toBe(tensors);
-      expect(backend.numDataIds()).toBe(buffers);
-      tf.dispose([x, dy]);
-    }
-  });
-
   test('NCHW gives a clear error', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const x = tf.zeros([1, 3, 6, 6]);
     const dy = tf.zeros([1, 2, 4, 4]);
     expect(() =>
@@ -397,96 +406,26 @@ describe('Conv2DBackpropFilter on wasm matches cpu', () => {
 });
 
 describe('Conv2DBackpropInput on wasm matches cpu', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
-  });
-
-  /** dL/dx for L = sum(conv2d(x, w) * r), i.e. Conv2DBackpropInput(dy = r, w), through tf.grad. */
-  async function inputGrad(
-    backend: 'cpu' | 'wasm',
-    xShape: Shape4,
-    wShape: Shape4,
-    stride: Stride,
-    pad: ConvPad,
-    seed: number,
-  ): Promise<Float32Array> {
-    const v = convInputs(xShape, wShape, stride, pad, seed);
-    return on(backend, () => {
-      const x = tf.tensor4d(v.x, xShape);
-      const w = tf.tensor4d(v.w, wShape);
-      const r = tf.tensor(v.r, v.yShape);
-      const grad = tf.grad((t) => tf.sum(tf.mul(tf.conv2d(t as tf.Tensor4D, w, stride, pad), r)));
-      return grad(x).dataSync() as Float32Array;
-    });
-  }
-
-  /** The same gradient by one given route of lib's kernel, called directly. */
-  async function inputGradWith(
-    method: BackpropInputMethod,
-    xShape: Shape4,
-    wShape: Shape4,
-    stride: Stride,
-    pad: ConvPad,
-    seed: number,
-  ): Promise<Float32Array> {
-    const v = convInputs(xShape, wShape, stride, pad, seed);
-    const backend = await wasmBackend();
-    return tf.tidy(() => {
-      const w = tf.tensor4d(v.w, wShape);
-      const dy = tf.tensor4d(v.r, v.yShape);
-      const attrs = { ...gradAttrs(stride, pad), inputShape: xShape };
-      const dx = conv2DBackpropInputWith(method, backend, dy, w, attrs);
-      expect(dx).not.toBeNull();
-      expect(dx!.shape).toEqual(xShape);
-      return take(backend, dx!);
-    });
-  }
-
-  const ROUTES: BackpropInputMethod[] = ['gemm', 'matmul', 'conv'];
-
-  /** cpu against lib's kernel through tf.grad (with and without SIMD helpers) and each route. */
-  async function checkAll(x: Shape4, w: Shape4, stride: Stride, pad: ConvPad, seed: number): Promise<void> {
-    const expected = await inputGrad('cpu', x, w, stride, pad, seed);
-    expectClose('Conv2DBackpropInput', await inputGrad('wasm', x, w, stride, pad, seed), expected);
-    expectClose('Conv2DBackpropInput (no SIMD)', await withoutSimd(() => inputGrad('wasm', x, w, stride, pad, seed)), expected);
-    // 'conv' falls back on a product route where it does not apply (strides, wide pads).
-    for (const route of ROUTES) {
-      expectClose(`Conv2DBackpropInput '${route}'`, await inputGradWith(route, x, w, stride, pad, seed), expected);
-    }
-    expectClose("Conv2DBackpropInput 'matmul' (no SIMD)",
-      await withoutSimd(() => inputGradWith('matmul', x, w, stride, pad, seed)), expected);
-  }
-
-  test.each(convGrid())('$name', async ({ x, w, stride, pad }) => {
-    await checkAll(x, w, stride, pad, 2000 + size(x) + 7 * size(w) + stride);
-  });
-
-  test.each(MORE_CONV_CASES)('$name', async ({ x, w, stride, pad }) => {
-    await checkAll(x, w, stride, pad, 99 + size(x));
-  });
+  registerTrainingKernelsFirst();
 
   test('numeric pad with dimRoundingMode, through the kernel directly', async () => {
     const attrs = { strides: 2, pad: 1, dataFormat: 'NHWC', dimRoundingMode: 'ceil', inputShape: [2, 8, 9, 4] };
-    const run = (backend: 'cpu' | 'wasm') =>
-      on(backend, () => {
-        const w = tf.tensor4d(randomValues(3 * 3 * 4 * 5, 3), [3, 3, 4, 5]);
-        const yShape = tf.conv2d(tf.zeros([2, 8, 9, 4]) as tf.Tensor4D, w, 2, 1, 'NHWC', 1, 'ceil').shape;
-        const dy = tf.tensor(randomValues(size(yShape), 4), yShape);
-        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor;
-        return dx.dataSync() as Float32Array;
-      });
-    expectClose('Conv2DBackpropInput', await run('wasm'), await run('cpu'));
+    await expectWasmLikeCpu('Conv2DBackpropInput', () => {
+      const w = tf.tensor4d(randomValues(3 * 3 * 4 * 5, 3), [3, 3, 4, 5]);
+      const yShape = tf.conv2d(tf.zeros([2, 8, 9, 4]) as tf.Tensor4D, w, 2, 1, 'NHWC', 1, 'ceil').shape;
+      const dy = tf.tensor(randomValues(size(yShape), 4), yShape);
+      const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor;
+      return dx.dataSync() as Float32Array;
+    });
   });
 
   test('NCHW goes to the stock kernel and still matches cpu', async () => {
     const attrs = { strides: 1, pad: 'valid', dataFormat: 'NCHW', inputShape: [2, 3, 7, 7] };
-    const run = (backend: 'cpu' | 'wasm') =>
-      on(backend, () => {
-        const dy = tf.tensor4d(randomValues(2 * 4 * 5 * 5, 5), [2, 4, 5, 5]);
-        const w = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 6), [3, 3, 3, 4]);
-        return (tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor).dataSync() as Float32Array;
-      });
-    expectClose('Conv2DBackpropInput (stock, NCHW)', await run('wasm'), await run('cpu'));
+    await expectWasmLikeCpu('Conv2DBackpropInput (stock, NCHW)', () => {
+      const dy = tf.tensor4d(randomValues(2 * 4 * 5 * 5, 5), [2, 4, 5, 5]);
+      const w = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 6), [3, 3, 3, 4]);
+      return (tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor).dataSync() as Float32Array;
+    });
     const backend = await wasmBackend();
     tf.tidy(() => {
       const dy = tf.zeros([2, 4, 5, 5]);
@@ -494,44 +433,10 @@ describe('Conv2DBackpropInput on wasm matches cpu', () => {
       expect(conv2DBackpropInputWith('auto', backend, dy, w, attrs as never)).toBeNull();
     });
   });
-
-  test.each(['auto', ...ROUTES] as const)('%s leaves no tensor or backend buffer behind', async (route) => {
-    const backend = await wasmBackend();
-    for (const [xShape, wShape, stride, pad] of [
-      [[2, 9, 9, 3], [3, 3, 3, 4], 2, 'valid'],
-      [[3, 7, 7, 5], [3, 3, 5, 6], 1, 'valid'], // 25 pixels per image: a zero-padded last block
-      [[2, 8, 8, 8], [3, 3, 8, 8], 1, 'same'],
-    ] as [Shape4, Shape4, number, 'valid' | 'same'][]) {
-      const w = tf.tensor4d(randomValues(size(wShape), 1), wShape);
-      const yShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, w, stride, pad).shape);
-      const dy = tf.tensor(randomValues(size(yShape), 2), yShape);
-      const attrs = { strides: stride, pad, dataFormat: 'NHWC' as const, inputShape: xShape };
-      const tensors = tf.memory().numTensors;
-      const buffers = backend.numDataIds();
-      for (let k = 0; k < 3; k++) {
-        if (route === 'auto') {
-          const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor;
-          expect(dx.shape).toEqual(xShape);
-          expect(tf.memory().numTensors).toBe(tensors + 1);
-          dx.dispose();
-        } else {
-          const dx = conv2DBackpropInputWith(route, backend, dy, w, attrs)!;
-          expect(dx.shape).toEqual(xShape);
-          expect(backend.numDataIds()).toBe(buffers + 1);
-          backend.disposeData(dx.dataId);
-        }
-      }
-      expect(tf.memory().numTensors).toBe(tensors);
-      expect(backend.numDataIds()).toBe(buffers);
-      tf.dispose([w, dy]);
-    }
-  });
 });
 
 describe('Conv2D (forward) on wasm matches cpu', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
-  });
+  registerTrainingKernelsFirst();
 
   // One input channel takes lib's first-layer route (4 filters or more, 4
   // output rows or more); the rest goes to the stock kernel.
@@ -553,7 +458,7 @@ describe('Conv2D (forward) on wasm matches cpu', () => {
     { name: 'stock: 2 input channels', x: [2, 9, 9, 2], w: [3, 3, 2, 8], stride: 1, pad: 'same' },
   ];
 
-  async function forward(backend: 'cpu' | 'wasm', c: (typeof cases)[number], seed: number): Promise<Float32Array> {
+  async function forward(backend: Backend, c: (typeof cases)[number], seed: number): Promise<Float32Array> {
     return on(backend, () => {
       const x = tf.tensor4d(randomValues(size(c.x), seed), c.x);
       const w = tf.tensor4d(randomValues(size(c.w), seed + 1), c.w);
@@ -574,24 +479,13 @@ describe('Conv2D (forward) on wasm matches cpu', () => {
     const backend = await wasmBackend();
     const x = tf.tensor4d(randomValues(2 * 12 * 12, 1), [2, 12, 12, 1]);
     const w = tf.tensor4d(randomValues(3 * 3 * 8, 2), [3, 3, 1, 8]);
-    const tensors = tf.memory().numTensors;
-    const buffers = backend.numDataIds();
-    for (let k = 0; k < 3; k++) {
-      const y = tf.conv2d(x, w, stride, pad);
-      expect(tf.memory().numTensors).toBe(tensors + 1);
-      expect(backend.numDataIds()).toBe(buffers + 1);
-      y.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(buffers);
+    expectEachCallFreed(backend, 3, () => tf.conv2d(x, w, stride, pad));
     tf.dispose([x, w]);
   });
 });
 
 describe('MaxPoolGrad on wasm matches cpu', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
-  });
+  registerTrainingKernelsFirst();
 
   type Pad = 'valid' | 'same';
   type Special = 'ties' | 'nan';
@@ -613,7 +507,7 @@ describe('MaxPoolGrad on wasm matches cpu', () => {
     { name: '2x2/2 valid, NaN and -Infinity in windows', x: [2, 6, 6, 5], pool: 2, stride: 2, pad: 'valid', special: 'nan' },
   ];
 
-  async function poolGrad(backend: 'cpu' | 'wasm', c: (typeof cases)[number], seed: number): Promise<Float32Array> {
+  async function poolGrad(backend: Backend, c: (typeof cases)[number], seed: number): Promise<Float32Array> {
     return on(backend, () => {
       let values = randomValues(size(c.x), seed);
       // Ties: max(0, v) rounded to quarters, so many windows hold equal maxima.
@@ -635,53 +529,44 @@ describe('MaxPoolGrad on wasm matches cpu', () => {
 
   test.each(cases)('$name', async (c) => {
     const seed = 31 + size(c.x);
-    const expected = await poolGrad('cpu', c, seed);
-    expectClose('MaxPoolGrad', await poolGrad('wasm', c, seed), expected);
-    expectClose('MaxPoolGrad (no SIMD)', await withoutSimd(() => poolGrad('wasm', c, seed)), expected);
+    await expectWasmLikeCpuWithAndWithoutSimd('MaxPoolGrad', (backend) => poolGrad(backend, c, seed));
   });
 
   test.each([3, 8])('the kernel itself leaves no tensor or backend buffer behind (%i channels)', async (channels) => {
-    await tf.setBackend('wasm');
-    const backend = tf.backend();
+    const backend = await wasmBackend();
     const input = tf.tensor4d(randomValues(2 * 6 * 6 * channels, 4), [2, 6, 6, channels]);
     const output = tf.maxPool(input, 2, 2, 'valid');
     const dy = tf.onesLike(output);
-    const tensors = tf.memory().numTensors;
-    const buffers = backend.numDataIds();
+    const counts = new LiveCounts(backend);
     const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input, output }, {
       filterSize: 2, strides: 2, pad: 'valid',
     }) as tf.Tensor;
     expect(dx.shape).toEqual([2, 6, 6, channels]);
-    expect(tf.memory().numTensors).toBe(tensors + 1);
+    counts.expectTensors(1);
     dx.dispose();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(buffers);
+    counts.expectBoth();
     tf.dispose([input, output, dy]);
   });
 
   test('numeric pad with dimRoundingMode, through the kernel directly', async () => {
     const shape: Shape4 = [2, 8, 9, 4];
     const attrs = { filterSize: 3, strides: 2, pad: 1, dimRoundingMode: 'ceil' };
-    const run = (backend: 'cpu' | 'wasm') =>
-      on(backend, () => {
-        const input = tf.tensor4d(randomValues(size(shape), 9), shape);
-        const output = tf.engine().runKernel('MaxPool', { x: input }, attrs) as tf.Tensor;
-        const dy = tf.tensor(randomValues(output.size, 10), output.shape);
-        const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input, output }, attrs) as tf.Tensor;
-        return dx.dataSync() as Float32Array;
-      });
-    expectClose('MaxPoolGrad', await run('wasm'), await run('cpu'));
+    await expectWasmLikeCpu('MaxPoolGrad', () => {
+      const input = tf.tensor4d(randomValues(size(shape), 9), shape);
+      const output = tf.engine().runKernel('MaxPool', { x: input }, attrs) as tf.Tensor;
+      const dy = tf.tensor(randomValues(output.size, 10), output.shape);
+      const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input, output }, attrs) as tf.Tensor;
+      return dx.dataSync() as Float32Array;
+    });
   });
 });
 
 describe('bias kernels (Add, Sum) on wasm match cpu', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
-  });
+  registerTrainingKernelsFirst();
 
   /** Runs `fn` on seeded inputs of the given shapes and dtypes on `backend`. */
   async function run(
-    backend: 'cpu' | 'wasm',
+    backend: Backend,
     shapes: number[][],
     fn: (...t: tf.Tensor[]) => tf.Tensor,
     dtype: 'float32' | 'int32' = 'float32',
@@ -767,48 +652,37 @@ describe('bias kernels (Add, Sum) on wasm match cpu', () => {
     const backend = await wasmBackend();
     const x = tf.tensor4d(randomValues(2 * 5 * 7 * 6, 1), [2, 5, 7, 6]);
     const b = tf.tensor1d(randomValues(6, 2));
-    const tensors = tf.memory().numTensors;
-    const buffers = backend.numDataIds();
-    for (let k = 0; k < 3; k++) {
-      const out = kernel === 'Add'
-        ? tf.engine().runKernel('Add', { a: x, b }, {}) as tf.Tensor
-        : tf.engine().runKernel('Sum', { x }, { axis: [0, 1, 2], keepDims: false }) as tf.Tensor;
-      expect(tf.memory().numTensors).toBe(tensors + 1);
-      expect(backend.numDataIds()).toBe(buffers + 1);
-      out.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(buffers);
+    expectEachCallFreed(backend, 3, () => kernel === 'Add'
+      ? tf.engine().runKernel('Add', { a: x, b }, {}) as tf.Tensor
+      : tf.engine().runKernel('Sum', { x }, { axis: [0, 1, 2], keepDims: false }) as tf.Tensor);
     tf.dispose([x, b]);
   });
 });
 
 describe('Identity and Cast on wasm', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
-  });
+  registerTrainingKernelsFirst();
 
   test('Identity and same-dtype Cast share the buffer, and the data outlives the original', async () => {
     const backend = await wasmBackend();
     const x = tf.tensor2d([[1.5, -2], [3, 4.25]]);
-    const buffers = backend.numDataIds();
+    const counts = new LiveCounts(backend);
     const copy = tf.engine().runKernel('Identity', { x }, {}) as tf.Tensor;
     const cast = tf.cast(x, 'float32');
     const clone = tf.clone(x);
-    expect(backend.numDataIds()).toBe(buffers); // no new buffer
+    counts.expectBuffers(); // no new buffer
     x.dispose();
     expect(Array.from(copy.dataSync())).toEqual([1.5, -2, 3, 4.25]);
     expect(Array.from(cast.dataSync())).toEqual([1.5, -2, 3, 4.25]);
     expect(Array.from(clone.dataSync())).toEqual([1.5, -2, 3, 4.25]);
     expect(copy.shape).toEqual([2, 2]);
     tf.dispose([copy, cast]);
-    expect(backend.numDataIds()).toBe(buffers); // still held by clone
+    counts.expectBuffers(); // still held by clone
     clone.dispose();
-    expect(backend.numDataIds()).toBe(buffers - 1);
+    counts.expectBuffers(-1);
   });
 
   test('Cast between dtypes still converts as on cpu', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     tf.tidy(() => {
       const f = tf.tensor1d([1.7, -2.2, 0, 3.5, NaN, -0]);
       expect(Array.from(tf.cast(f, 'int32').dataSync())).toEqual([1, -2, 0, 3, 0, 0]);
@@ -826,7 +700,7 @@ describe('Identity and Cast on wasm', () => {
   test('the variables of a trained model stay independent of their initial values', async () => {
     // Variables are made from Identity-like copies of their initial tensors;
     // sharing the buffer must not let an update write through to the source.
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const init = tf.tensor1d([1, 2, 3]);
     const v = tf.variable(init);
     tf.tidy(() => v.assign(tf.tensor1d([7, 8, 9])));
@@ -908,16 +782,14 @@ function mnistLike(batch: number, seed: number): { xs: Float32Array; ys: Float32
 }
 
 describe('the series models on wasm', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
-  });
+  registerTrainingKernelsFirst();
 
   test.each(ARCHITECTURES)('$name: loss gradients of every weight match cpu', async ({ layers, batch }) => {
     const { xs, ys } = mnistLike(batch, 3);
     // Weights made once (on cpu), copied to both backends as arrays.
     const weights = await on('cpu', () => buildModel(layers, [28, 28, 1], 11).getWeights().map((w) => w.dataSync() as Float32Array));
-    const gradients = async (backend: 'cpu' | 'wasm'): Promise<Float32Array[]> => {
-      await tf.setBackend(backend);
+    const gradients = async (backend: Backend): Promise<Float32Array[]> => {
+      await useBackend(backend);
       const model = buildModel(layers, [28, 28, 1], 11);
       const copied = model.getWeights().map((w, k) => tf.tensor(weights[k], w.shape));
       model.setWeights(copied);
@@ -936,14 +808,12 @@ describe('the series models on wasm', () => {
       model.dispose();
       return result;
     };
-    const expected = await gradients('cpu');
-    const actual = await gradients('wasm');
-    expect(actual).toHaveLength(expected.length);
-    expected.forEach((e, k) => expectClose(`model weight gradients`, actual[k], e));
+    const { expected, actual } = await cpuThenWasm(gradients);
+    expectAllClose('model weight gradients', actual, expected);
   });
 
   test.each(ARCHITECTURES)('$name: fits on wasm with Adam and categoricalCrossentropy', async ({ layers }) => {
-    await tf.setBackend('wasm');
+    const backend = await wasmBackend();
     const model = buildModel(layers, [28, 28, 1], 5);
     const optimizer = tf.train.adam(1e-3);
     model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
@@ -955,14 +825,9 @@ describe('the series models on wasm', () => {
     expect(losses).toHaveLength(2);
     for (const l of losses) expect(Number.isFinite(l)).toBe(true);
     // Every further step frees all it makes, tensors and wasm buffers alike.
-    const backend = tf.backend();
-    const counts: string[] = [];
-    for (let step = 0; step < 4; step++) {
-      const result = await model.trainOnBatch(x, y); // [loss, accuracy]
-      expect(Number.isFinite(Array.isArray(result) ? result[0] : result)).toBe(true);
-      counts.push(`${tf.memory().numTensors} tensors, ${backend.numDataIds()} wasm buffers`);
-    }
-    expect(new Set(counts)).toEqual(new Set([counts[0]]));
+    const further = await trainOnBatchCounting(model, x, y, 4, backend); // losses of [loss, accuracy]
+    for (const l of further.losses) expect(Number.isFinite(l)).toBe(true);
+    expectSteady(further.counts);
     tf.dispose([x, y]);
     model.dispose();
     optimizer.dispose();
@@ -970,9 +835,7 @@ describe('the series models on wasm', () => {
 });
 
 describe('training a small Conv2D model on wasm', () => {
-  beforeAll(() => {
-    registerWasmTrainingKernels();
-  });
+  registerTrainingKernelsFirst();
 
   /**
    * 2 classes of 12x12 images: a horizontal bar (class 0) or a vertical bar
@@ -997,7 +860,7 @@ describe('training a small Conv2D model on wasm', () => {
   }
 
   test('the loss falls clearly and the tensor count stays flat', async () => {
-    await tf.setBackend('wasm');
+    const backend = await wasmBackend();
     const model = tfl.sequential({
       layers: [
         tfl.layers.conv2d({
@@ -1017,22 +880,14 @@ describe('training a small Conv2D model on wasm', () => {
     const x = tf.tensor4d(xs, [32, 12, 12, 1]);
     const y = tf.tensor2d(ys, [32, 2]);
 
-    const backend = tf.backend();
-    const losses: number[] = [];
-    const counts: string[] = [];
-    for (let step = 0; step < 40; step++) {
-      // trainOnBatch: no shuffling, so the run is the same every time.
-      const loss = (await model.trainOnBatch(x, y)) as number;
-      losses.push(loss);
-      counts.push(`${tf.memory().numTensors} tensors, ${backend.numDataIds()} wasm buffers`);
-    }
+    const { losses, counts } = await trainOnBatchCounting(model, x, y, 40, backend);
     trainingSummary = `bars: loss ${losses[0].toFixed(4)} -> ${losses[losses.length - 1].toFixed(4)} in ` +
       `${losses.length} steps; ${counts[counts.length - 1]}`;
     for (const l of losses) expect(Number.isFinite(l)).toBe(true);
     expect(losses[losses.length - 1]).toBeLessThan(0.5 * losses[0]);
     // The optimizer makes its state on the first step; after that every step
     // must free everything it makes, tensors and the wasm buffers behind them.
-    expect(new Set(counts.slice(1))).toEqual(new Set([counts[1]]));
+    expectSteady(counts, 1);
 
     tf.dispose([x, y]);
     model.dispose();

@@ -13,67 +13,20 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
 import { WASM_MATMUL_KERNELS, wasmMatMulKernelConfigs } from '../lib/backend/wasm-matmul';
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** `n` seeded values, uniform in [-1, 1). */
-function randomValues(n: number, seed: number): Float32Array {
-  const next = rng(seed);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = next() * 2 - 1;
-  return out;
-}
-
-const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-
-type Backend = 'cpu' | 'wasm';
-
-/** Runs `fn` on `backend` inside tf.tidy and returns its result. */
-async function on<T extends tf.TensorContainer>(backend: Backend, fn: () => T): Promise<T> {
-  expect(await tf.setBackend(backend)).toBe(true);
-  return tf.tidy(fn);
-}
+import {
+  type Backend, closeChecker, cpuThenWasm, expectEachCallFreed, expectSteady, LiveCounts, on, randomValues, size,
+  trainOnBatchCounting, useBackend, wasmBackend,
+} from './support/backend-compare';
 
 /**
  * Checks `actual` (wasm) against `expected` (cpu) elementwise with
- * |a - e| <= TOL * max(1, max |e|). Float32 sums of up to 784 products of
+ * |a - e| <= 1e-5 * max(1, max |e|). Float32 sums of up to 784 products of
  * values in [-1, 1] agree to about 1e-6 of that scale whatever the order of
  * summation (XNNPACK's differs from the cpu loop's), while a wrong index,
  * transposition, bias or batch pairing shows as an error of the data's own
  * size (about 1).
  */
-const TOL = 1e-5;
-const worst = new Map<string, { rel: number; n: number }>();
-function expectClose(label: string, actual: Float32Array, expected: Float32Array): void {
-  expect(actual.length).toBe(expected.length);
-  let scale = 1;
-  for (const e of expected) scale = Math.max(scale, Math.abs(e));
-  let maxAbs = 0;
-  let bad = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
-    if (!(d <= TOL * scale) && bad < 0) bad = i;
-    if (!(d <= maxAbs)) maxAbs = d; // NaN-safe: a NaN difference becomes maxAbs
-  }
-  const w = worst.get(label) ?? { rel: 0, n: 0 };
-  worst.set(label, { rel: Math.max(w.rel, maxAbs / scale), n: w.n + 1 });
-  if (bad >= 0) {
-    throw new Error(
-      `${label}: element ${bad} is ${actual[bad]} on wasm, ${expected[bad]} on cpu ` +
-        `(scale ${scale}, largest difference ${maxAbs})`,
-    );
-  }
-}
+const { expectClose, expectAllClose, summary } = closeChecker({ rtol: 0, atol: 1e-5 });
 
 /** Shapes of stored operands for op(A) [m, k], op(B) [k, n] with the given batch shapes. */
 function shapes(
@@ -130,8 +83,7 @@ async function product(
 /** Compares the wasm product with the cpu product of the same operands. */
 async function compare(label: string, a: number[], b: number[], tA: boolean, tB: boolean, fused?: Fused): Promise<void> {
   const seed = 17 + size(a) * 3 + size(b) + (tA ? 5 : 0) + (tB ? 11 : 0);
-  const expected = await product('cpu', a, b, tA, tB, seed, fused);
-  const actual = await product('wasm', a, b, tA, tB, seed, fused);
+  const { expected, actual } = await cpuThenWasm((backend) => product(backend, a, b, tA, tB, seed, fused));
   expect(actual.shape).toEqual(expected.shape);
   expectClose(label, actual.values, expected.values);
 }
@@ -153,7 +105,7 @@ let stockFusedMatMul: tf.KernelConfig | undefined;
 let ours: tf.KernelConfig[] = [];
 
 beforeAll(async () => {
-  expect(await tf.setBackend('wasm')).toBe(true);
+  await useBackend('wasm');
   stockBatchMatMul = tf.getKernel('BatchMatMul', 'wasm');
   stockFusedMatMul = tf.getKernel('_FusedMatMul', 'wasm');
   ours = wasmMatMulKernelConfigs();
@@ -164,8 +116,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  const lines = [...worst].map(([k, w]) => `  ${k}: ${w.n} comparisons, max |diff| / max(1, max |cpu|) ${w.rel.toExponential(2)}`);
-  console.log(`wasm matmul vs cpu, largest differences:\n${lines.join('\n')}`);
+  console.log(`wasm matmul vs cpu, largest differences:\n${summary()}`);
 });
 
 describe('registration', () => {
@@ -190,8 +141,7 @@ describe('registration', () => {
 
   test('the stock _FusedMatMul adds a bias wrongly when an operand is transposed', async () => {
     // If this fails after a tfjs upgrade, the stock kernel has been fixed.
-    await tf.setBackend('wasm');
-    const backend = tf.backend();
+    const backend = await wasmBackend();
     const stock = tf.tidy(() => {
       const a = tf.tensor3d([1, 3, 5, 2, 4, 6], [1, 2, 3]); // A^T = [[1, 2], [3, 4], [5, 6]]
       const b = tf.tensor3d([1, 0, 0, 0, 1, 0], [1, 2, 3]);
@@ -325,17 +275,15 @@ describe('edge cases', () => {
   test('a row used as right operand, first as a row, then transposed to a column', async () => {
     // The stock kernel caches XNNPACK's packed right operand under the
     // tensor's id: a column view of the same id must not reuse the row's.
-    const run = (backend: Backend) => on(backend, () => {
+    const { expected, actual } = await cpuThenWasm((backend) => on(backend, () => {
       const v = tf.tensor2d(randomValues(100, 1), [1, 100]);
       const a = tf.tensor2d(randomValues(64, 2), [64, 1]);
       const c = tf.tensor2d(randomValues(64 * 100, 3), [64, 100]);
       const outer = tf.matMul(a, v); // [64, 1] x [1, 100]
       const inner = tf.matMul(c, v, false, true); // [64, 100] x [100, 1]
       return [outer.dataSync() as Float32Array, inner.dataSync() as Float32Array];
-    });
-    const expected = await run('cpu');
-    const actual = await run('wasm');
-    expected.forEach((e, i) => expectClose('BatchMatMul rank 2', actual[i], e));
+    }));
+    expectAllClose('BatchMatMul rank 2', actual, expected);
   });
 
   test('empty outputs', async () => {
@@ -344,7 +292,7 @@ describe('edge cases', () => {
   });
 
   test('mismatched inner dimensions throw', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const a = tf.zeros([2, 3]);
     const b = tf.zeros([2, 4]);
     expect(() => tf.matMul(a, b)).toThrow(/inner (shapes|dimensions) \(?3\)? and \(?2\)?/); // the stock kernel's check
@@ -353,7 +301,7 @@ describe('edge cases', () => {
   });
 
   test('int32 operands go to the stock kernel (which rejects them, as before)', async () => {
-    await tf.setBackend('wasm');
+    await useBackend('wasm');
     const a = tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32');
     expect(() => tf.matMul(a, a, true, false)).toThrow(/non-float32/);
     a.dispose();
@@ -363,7 +311,7 @@ describe('edge cases', () => {
 describe('gradients of small dense networks, wasm vs cpu', () => {
   /** Loss gradients of every weight of a seeded tfjs-layers MLP. */
   async function gradients(backend: Backend, inputShape: number[], units: number[], batch: number): Promise<Float32Array[]> {
-    await tf.setBackend(backend);
+    await useBackend(backend);
     const model = tfl.sequential();
     units.forEach((u, i) => {
       model.add(tfl.layers.dense({
@@ -396,14 +344,12 @@ describe('gradients of small dense networks, wasm vs cpu', () => {
     { name: 'MLP 63-7-1-3, batch 1', inputShape: [63], units: [7, 1, 3], batch: 1 },
     { name: 'dense layers on rank-3 input [5, 6, 20] -> 9 -> 4', inputShape: [6, 20], units: [9, 4], batch: 5 },
   ])('$name', async ({ inputShape, units, batch }) => {
-    const expected = await gradients('cpu', inputShape, units, batch);
-    const actual = await gradients('wasm', inputShape, units, batch);
-    expect(actual).toHaveLength(expected.length);
-    expected.forEach((e, i) => expectClose('dense network gradients', actual[i], e));
+    const { expected, actual } = await cpuThenWasm((backend) => gradients(backend, inputShape, units, batch));
+    expectAllClose('dense network gradients', actual, expected);
   });
 
   test('tf.grad through a fused product with transposes, bias and activation', async () => {
-    const run = (backend: Backend) => on(backend, () => {
+    const { expected, actual } = await cpuThenWasm((backend) => on(backend, () => {
       const a = tf.tensor2d(randomValues(30 * 12, 1), [30, 12]); // used transposed: [12, 30]
       const b = tf.tensor2d(randomValues(25 * 30, 2), [25, 30]); // used transposed: [30, 25]
       const bias = tf.tensor1d(randomValues(25, 3));
@@ -411,10 +357,8 @@ describe('gradients of small dense networks, wasm vs cpu', () => {
         a: x as tf.Tensor2D, b: w as tf.Tensor2D, transposeA: true, transposeB: true, bias: c, activation: 'linear',
       }))));
       return g([a, b, bias]).map((t) => t.dataSync() as Float32Array);
-    });
-    const expected = await run('cpu');
-    const actual = await run('wasm');
-    expected.forEach((e, i) => expectClose('fused product gradients', actual[i], e));
+    }));
+    expectAllClose('fused product gradients', actual, expected);
   });
 });
 
@@ -433,8 +377,7 @@ describe('no leaks', () => {
     { name: 'inner dimension 0', a: [0, 3], b: [0, 2], tA: true, tB: false, fused: { bias: [2], activation: 'elu' } },
   ];
   test.each(routes)('$name: tensors and wasm buffers stay flat', async ({ a, b, tA, tB, fused }) => {
-    await tf.setBackend('wasm');
-    const backend = tf.backend();
+    const backend = await wasmBackend();
     const ta = tf.tensor(randomValues(size(a), 1), a);
     const tb = tf.tensor(randomValues(size(b), 2), b);
     const bias = fused?.bias ? tf.tensor(randomValues(size(fused.bias), 3), fused.bias) : undefined;
@@ -443,38 +386,25 @@ describe('no leaks', () => {
       ? tf.matMul(ta, tb, tA, tB)
       : tf.fused.matMul({ a: ta, b: tb, transposeA: tA, transposeB: tB, bias, activation: fused.activation, preluActivationWeights: alpha });
     call().dispose(); // warm-up
-    const tensors = tf.memory().numTensors;
-    const buffers = backend.numDataIds();
-    for (let i = 0; i < 5; i++) {
-      const out = call();
-      expect(tf.memory().numTensors).toBe(tensors + 1);
-      expect(backend.numDataIds()).toBe(buffers + 1);
-      out.dispose();
-    }
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(buffers);
+    expectEachCallFreed(backend, 5, call);
     tf.dispose([ta, tb, bias, alpha].filter((t): t is tf.Tensor => t != null));
   });
 
   test('a kernel that throws leaves nothing behind', async () => {
-    await tf.setBackend('wasm');
-    const backend = tf.backend();
+    const backend = await wasmBackend();
     const a = tf.zeros([5, 4]);
     const b = tf.zeros([5, 6]);
     const bias = tf.zeros([7]); // does not broadcast to [4, 6]
-    const tensors = tf.memory().numTensors;
-    const buffers = backend.numDataIds();
+    const counts = new LiveCounts(backend);
     expect(() => tf.engine().runKernel('_FusedMatMul', { a, b, bias }, {
       transposeA: true, transposeB: false, activation: 'linear', leakyreluAlpha: 0,
     })).toThrow();
-    expect(tf.memory().numTensors).toBe(tensors);
-    expect(backend.numDataIds()).toBe(buffers);
+    counts.expectBoth();
     tf.dispose([a, b, bias]);
   });
 
   test('training a small MLP on wasm keeps the tensor and buffer counts flat', async () => {
-    await tf.setBackend('wasm');
-    const backend = tf.backend();
+    const backend = await wasmBackend();
     const model = tfl.sequential({
       layers: [
         tfl.layers.dense({ inputShape: [20], units: 16, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }),
@@ -487,14 +417,9 @@ describe('no leaks', () => {
     const labels = new Float32Array(32 * 3);
     for (let i = 0; i < 32; i++) labels[i * 3 + (x.dataSync()[i * 20] > 0 ? 0 : x.dataSync()[i * 20 + 1] > 0 ? 1 : 2)] = 1;
     const y = tf.tensor2d(labels, [32, 3]);
-    const losses: number[] = [];
-    const counts: string[] = [];
-    for (let step = 0; step < 30; step++) {
-      losses.push((await model.trainOnBatch(x, y)) as number);
-      counts.push(`${tf.memory().numTensors} tensors, ${backend.numDataIds()} buffers`);
-    }
+    const { losses, counts } = await trainOnBatchCounting(model, x, y, 30, backend);
     expect(losses[losses.length - 1]).toBeLessThan(0.7 * losses[0]);
-    expect(new Set(counts.slice(1))).toEqual(new Set([counts[1]]));
+    expectSteady(counts, 1);
     tf.dispose([x, y]);
     model.dispose();
     optimizer.dispose();
