@@ -106,14 +106,18 @@ export async function useBestBackend(options: BackendOptions = {}): Promise<Back
     }
   }
 
-  let addedKernels: readonly string[];
-  try {
-    addedKernels = await activate(name);
-  } catch (error) {
-    if (forced || name === 'cpu') throw error;
-    why = `${name} failed to start (${(error as Error).message}); cpu is the fallback`;
-    name = 'cpu';
-    addedKernels = await activate(name);
+  // A forced backend must start; a chosen one falls back to the next in line (wasm, then cpu).
+  const fallbacks: BackendName[] = forced ? [] : (['wasm', 'cpu'] as BackendName[]).filter((b) => b !== name);
+  let addedKernels: readonly string[] | undefined;
+  while (addedKernels === undefined) {
+    try {
+      addedKernels = await activate(name);
+    } catch (error) {
+      const next = fallbacks.shift();
+      if (!next) throw error;
+      why = `${name} failed to start (${(error as Error).message}); ${next} is the fallback`;
+      name = next;
+    }
   }
   const description = `TensorFlow.js backend: ${name} (${why})`;
   log?.(description);
