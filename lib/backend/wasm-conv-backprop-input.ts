@@ -44,7 +44,6 @@
  * does not support anyway) go to tfjs-backend-wasm's own kernel.
  */
 import {
-  backend_util,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
@@ -60,7 +59,7 @@ import {
   type ConvGeometry,
 } from './wasm-conv-patches';
 import { simdFor, type SimdHelpers } from './wasm-conv-simd';
-import { callConfig, callKernel, expectShape, heapF32, release, type WasmBackendLike } from './wasm-conv-util';
+import { callConfig, callKernel, type ConvAttrs, expectShape, heapF32, plainConvInfo, release, type WasmBackendLike } from './wasm-conv-util';
 
 const NAME = 'Conv2DBackpropInput';
 
@@ -76,24 +75,8 @@ export function backpropInputGeometry(
   filter: TensorInfo,
   attrs: Conv2DBackpropInputAttrs,
 ): ConvGeometry | null {
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
-  if (dataFormat != null && dataFormat !== 'NHWC') return null;
-  if (dy.dtype !== 'float32' || filter.dtype !== 'float32') return null;
-  if (inputShape.length !== 4 || filter.shape.length !== 4 || dy.shape.length !== 4) return null;
-  const dilations = (attrs as { dilations?: number | [number, number] }).dilations;
-  if (dilations != null && !(Array.isArray(dilations) ? dilations.every((d) => d === 1) : dilations === 1)) {
-    return null;
-  }
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = plainConvInfo(attrs.inputShape, filter, [dy], attrs as unknown as ConvAttrs);
+  if (!info) return null;
   const g = geometryOf(info);
   expectShape(NAME, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
   return g;

@@ -15,7 +15,6 @@
  * to tfjs-backend-wasm's own kernel, kept aside when lib's replaced it.
  */
 import {
-  backend_util,
   type Conv2DAttrs,
   type KernelConfig,
   type KernelFunc,
@@ -23,11 +22,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { simdFor, type SimdHelpers } from './wasm-conv-simd';
-import { callConfig, heapF32, release, type WasmBackendLike } from './wasm-conv-util';
-
-function isOne(value: number | [number, number] | undefined): boolean {
-  return value == null || (Array.isArray(value) ? value.every((d) => d === 1) : value === 1);
-}
+import { callConfig, type ConvAttrs, heapF32, plainConvInfo, release, type WasmBackendLike } from './wasm-conv-util';
 
 /**
  * The first-layer route, or null when it does not apply (then the stock
@@ -40,21 +35,9 @@ export function conv2DOneChannel(
   filter: TensorInfo,
   attrs: Conv2DAttrs,
 ): TensorInfo | null {
-  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
-  if (dataFormat != null && dataFormat !== 'NHWC') return null;
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32') return null;
-  if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== 1 || filter.shape[2] !== 1) return null;
-  if (!isOne(dilations)) return null;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  if (x.shape[3] !== 1 || filter.shape[2] !== 1) return null;
+  const info = plainConvInfo(x.shape, filter, [x], attrs as unknown as ConvAttrs);
+  if (!info) return null;
   const { batchSize: batch, inHeight: H, inWidth: W, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   if (co < 4 || oh < 4 || ow < 1 || batch < 1) return null;

@@ -9,6 +9,7 @@
  * backend buffer that the calling kernel frees with {@link release}.
  */
 import {
+  backend_util,
   getKernel,
   type DataId,
   type DataType,
@@ -86,4 +87,41 @@ export function expectShape(kernel: string, what: string, shape: readonly number
       `${kernel}: ${what} has shape [${shape.join(', ')}], expected [${expected.join(', ')}].`,
     );
   }
+}
+
+/** The attributes of a 2-D convolution that decide its geometry. */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat?: string;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * The geometry of a convolution of `inputShape` by `filter`, or null for the
+ * cases lib's kernels leave to the stock ones: not NHWC, not float32, not
+ * rank 4, or dilated.
+ */
+export function plainConvInfo(
+  inputShape: readonly number[],
+  filter: TensorInfo,
+  others: readonly TensorInfo[],
+  attrs: ConvAttrs,
+): backend_util.Conv2DInfo | null {
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
+  if (dataFormat != null && dataFormat !== 'NHWC') return null;
+  if (filter.dtype !== 'float32' || others.some((t) => t.dtype !== 'float32')) return null;
+  if (inputShape.length !== 4 || filter.shape.length !== 4 || others.some((t) => t.shape.length !== 4)) return null;
+  if (dilations != null && !(Array.isArray(dilations) ? dilations.every((d) => d === 1) : dilations === 1)) return null;
+  return backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    'channelsLast',
+  );
 }
