@@ -35,3 +35,9 @@ export { readResults, recordResult, type ModelResult, type ResultsFile } from '.
 export { Figure } from './charts/figure';
 export { imageGrid, type GrayImages, type ImageGridOptions } from './charts/image-grid';
 export { inNotebook, notebookDisplay, newNotebookDisplay, showMarkdown, showTable, showProfile, markdownTable, type NotebookDisplay } from './notebook/display';
+export { histogram, binValues, type HistogramBin, type HistogramOptions } from './charts/histogram';
+export { barChart } from './charts/bar-chart';
+export { lineChart, type LineSeries } from './charts/line-chart';
+export { heatmap, type HeatmapOptions } from './charts/heatmap';
+export { type ChartOptions } from './charts/vega-render';
+export { PALETTE } from './charts/theme';

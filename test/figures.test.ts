@@ -36,7 +36,7 @@ test('a figure saves as SVG atomically and refuses other extensions', async () =
   const file = path.join(dir, 'nested', 'grid.svg');
   await figure.save(file);
   expect(await fs.readFile(file, 'utf8')).toBe(figure.svg);
-  await expect(figure.save(path.join(dir, 'grid.pdf'))).rejects.toThrow('figures save as .svg');
+  await expect(figure.save(path.join(dir, 'grid.pdf'))).rejects.toThrow('figures save as .svg or .png');
   expect((await fs.readdir(path.join(dir, 'nested'))).sort()).toEqual(['grid.svg']);
   await fs.rm(dir, { recursive: true, force: true });
 });

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
 import { writeFileAtomic } from '../atomic-write';
 import { notebookDisplay } from '../notebook/display';
+import { PNG_FONT_FAMILY } from './theme';
 
 /**
  * A finished chart: SVG markup plus its size and title. It shows inline in a
@@ -23,12 +25,33 @@ export class Figure {
     else console.log(`[figure: ${this.title}, ${this.width}x${this.height} px]`);
   }
 
-  /** Saves the figure as SVG (the file name's extension must be `.svg`); returns the path written. */
+  /**
+   * Rasterises the figure to PNG bytes, `scale` image pixels per SVG pixel
+   * (2 gives a sharp picture on high-density screens and in documents).
+   * Text uses the system's fonts; generic sans-serif falls back to DejaVu Sans.
+   */
+  toPNG(scale = 2): Uint8Array {
+    if (!(Number.isFinite(scale) && scale > 0)) throw new RangeError(`toPNG: scale must be a positive number, not ${scale}`);
+    const renderer = new Resvg(this.svg, {
+      fitTo: { mode: 'zoom', value: scale },
+      background: '#ffffff',
+      font: { loadSystemFonts: true, defaultFontFamily: PNG_FONT_FAMILY, sansSerifFamily: PNG_FONT_FAMILY },
+      logLevel: 'off',
+    });
+    const png = renderer.render().asPng();
+    return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+  }
+
+  /**
+   * Saves the figure as SVG or PNG, chosen by the file name's extension
+   * (`.svg` or `.png`, PNG at twice the size); returns the path written.
+   * The file is replaced atomically, so a reader never sees half of it.
+   */
   async save(file: string): Promise<string> {
-    if (path.extname(file).toLowerCase() !== '.svg') {
-      throw new Error(`${file}: figures save as .svg`);
-    }
-    await writeFileAtomic(file, this.svg);
+    const extension = path.extname(file).toLowerCase();
+    if (extension === '.svg') await writeFileAtomic(file, this.svg);
+    else if (extension === '.png') await writeFileAtomic(file, this.toPNG());
+    else throw new Error(`${file}: figures save as .svg or .png, not "${extension || '(no extension)'}"`);
     return file;
   }
 }

@@ -1,4 +1,5 @@
 import { Figure, escapeXml } from './figure';
+import { RIGHT_COLOR, TEXT_COLOR, WRONG_COLOR } from './theme';
 
 /** Images to draw in a grid: `count` grayscale images of rows x cols bytes (0 = background, 255 = ink). */
 export interface GrayImages {
@@ -13,6 +14,18 @@ export interface ImageGridOptions {
   readonly indices?: readonly number[];
   /** Captions under the images, one per drawn image (e.g. their labels). */
   readonly captions?: readonly string[];
+  /**
+   * The true labels of the drawn images, one per drawn image. With `predictions`
+   * they make the captions (and then `captions` must be left out); alone they
+   * are the captions.
+   */
+  readonly labels?: readonly (string | number)[];
+  /**
+   * A model's predicted labels, one per drawn image (needs `labels`). A right
+   * prediction is captioned with its label in green; a wrong one as
+   * "true → predicted" in bold vermilion.
+   */
+  readonly predictions?: readonly (string | number)[];
   /** Images per row; default 10. */
   readonly columns?: number;
   /** Screen pixels per image pixel; default 3. */
@@ -54,16 +67,14 @@ export function imageGrid(images: GrayImages, options: ImageGridOptions = {}): F
   const columns = options.columns ?? 10;
   const scale = options.scale ?? 3;
   const indices = options.indices ?? Array.from({ length: Math.min(images.count, columns * 4) }, (_, i) => i);
-  if (options.captions && options.captions.length !== indices.length) {
-    throw new Error(`imageGrid: ${indices.length} images but ${options.captions.length} captions`);
-  }
+  const captions = gridCaptions(options, indices.length);
   for (const index of indices) {
     if (!Number.isInteger(index) || index < 0 || index >= images.count) {
       throw new RangeError(`imageGrid: image index ${index} is outside 0..${images.count - 1}`);
     }
   }
   const gap = 6;
-  const captionHeight = options.captions ? 16 : 0;
+  const captionHeight = captions ? 16 : 0;
   const titleHeight = options.title ? 26 : 0;
   const tileW = images.cols * scale;
   const tileH = images.rows * scale;
@@ -90,11 +101,42 @@ export function imageGrid(images: GrayImages, options: ImageGridOptions = {}): F
       parts.push(`<path fill="rgb(${gray},${gray},${gray})" d="${d}"/>`);
     }
     parts.push('</g>');
-    if (options.captions) {
-      parts.push(`<text x="${tileW / 2}" y="${tileH + 13}" text-anchor="middle" font-size="12" fill="#222222">${escapeXml(options.captions[position])}</text>`);
+    if (captions) {
+      const { text, color, bold } = captions[position];
+      const weight = bold ? ' font-weight="bold"' : '';
+      parts.push(`<text x="${tileW / 2}" y="${tileH + 13}" text-anchor="middle" font-size="12"${weight} fill="${color}">${escapeXml(text)}</text>`);
     }
     parts.push('</g>');
   });
   parts.push('</svg>');
   return new Figure(parts.join('\n'), width, height, options.title ?? 'image grid');
+}
+
+interface Caption {
+  readonly text: string;
+  readonly color: string;
+  readonly bold: boolean;
+}
+
+/** The caption of each drawn image from the options, or undefined when there are none. */
+function gridCaptions(options: ImageGridOptions, count: number): Caption[] | undefined {
+  const check = (list: readonly unknown[] | undefined, what: string): void => {
+    if (list && list.length !== count) throw new Error(`imageGrid: ${count} images but ${list.length} ${what}`);
+  };
+  check(options.captions, 'captions');
+  check(options.labels, 'labels');
+  check(options.predictions, 'predictions');
+  if (options.predictions) {
+    if (!options.labels) throw new Error('imageGrid: predictions need the true labels as well');
+    if (options.captions) throw new Error('imageGrid: give captions or labels with predictions, not both');
+    const predictions = options.predictions;
+    return options.labels.map((label, i) => {
+      const predicted = predictions[i];
+      return String(label) === String(predicted)
+        ? { text: String(label), color: RIGHT_COLOR, bold: false }
+        : { text: `${label} \u2192 ${predicted}`, color: WRONG_COLOR, bold: true };
+    });
+  }
+  const texts = options.captions ?? options.labels?.map(String);
+  return texts?.map((text) => ({ text, color: TEXT_COLOR, bold: false }));
 }

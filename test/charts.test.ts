@@ -1,0 +1,172 @@
+/** The vega-lite charts and the image grid: SVG content, PNG rendering and saving. */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { barChart } from '../lib/charts/bar-chart';
+import type { Figure } from '../lib/charts/figure';
+import { heatmap } from '../lib/charts/heatmap';
+import { binValues, histogram } from '../lib/charts/histogram';
+import { imageGrid } from '../lib/charts/image-grid';
+import { lineChart } from '../lib/charts/line-chart';
+import { PALETTE, RIGHT_COLOR, WRONG_COLOR } from '../lib/charts/theme';
+
+/** Checks that every tag is closed in order: a small XML well-formedness test. */
+function expectWellFormed(svg: string): void {
+  const open: string[] = [];
+  const tags = svg.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<(\/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g);
+  for (const [, closing, name, , selfClosing] of tags) {
+    if (closing) expect(open.pop()).toBe(name);
+    else if (!selfClosing) open.push(name);
+  }
+  expect(open).toEqual([]);
+  // resvg parses the document and throws on malformed XML.
+  expect(() => new Resvg(svg, { font: { loadSystemFonts: false } })).not.toThrow();
+}
+
+/** The texts of all <text> elements, entities decoded. */
+function texts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(([, text]) =>
+    text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
+  );
+}
+
+/** Checks a PNG's signature and that its IHDR size is the figure's size times `scale`. */
+function expectPng(png: Uint8Array, figure: Figure, scale: number): void {
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const header = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+  expect(header.toString('latin1', 12, 16)).toBe('IHDR');
+  expect(header.readUInt32BE(16)).toBe(Math.round(figure.width * scale));
+  expect(header.readUInt32BE(20)).toBe(Math.round(figure.height * scale));
+}
+
+function expectRenders(figure: Figure): void {
+  expect(figure.svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(figure.width).toBeGreaterThan(0);
+  expect(figure.height).toBeGreaterThan(0);
+  expectWellFormed(figure.svg);
+  expectPng(figure.toPNG(), figure, 2);
+  expectPng(figure.toPNG(1), figure, 1);
+}
+
+test('histogram of raw values: title, axis labels, one bar per bin', async () => {
+  const values = Float32Array.from({ length: 500 }, (_, i) => (i % 50) / 10);
+  const figure = await histogram(values, { title: 'Ink per image', xLabel: 'ink', yLabel: 'images', bins: 10 });
+  expectRenders(figure);
+  expect(figure.title).toBe('Ink per image');
+  expect(texts(figure.svg)).toEqual(expect.arrayContaining(['Ink per image', 'ink', 'images']));
+  const bars = figure.svg.match(/<path [^>]*aria-roledescription="bar"/g) ?? [];
+  expect(bars).toHaveLength(10);
+  expect(figure.width).toBeGreaterThanOrEqual(480);
+  expect(figure.width).toBeLessThanOrEqual(700);
+});
+
+test('histogram of precomputed bins on a log scale leaves out empty bins', async () => {
+  const bins = [
+    { start: 0, end: 1, count: 1000 },
+    { start: 1, end: 2, count: 0 },
+    { start: 2, end: 3, count: 10 },
+  ];
+  const figure = await histogram(bins, { title: 'Pixels', xLabel: 'value', logScale: true });
+  expectRenders(figure);
+  expect(figure.svg.match(/aria-roledescription="bar"/g)).toHaveLength(2);
+  expect(texts(figure.svg)).toEqual(expect.arrayContaining(['Pixels', 'value', 'count', '1,000']));
+});
+
+test('binValues counts into equal-width bins, the maximum in the last one', () => {
+  expect(binValues([0, 1, 2, 3, 4], 2)).toEqual([
+    { start: 0, end: 2, count: 2 },
+    { start: 2, end: 4, count: 3 },
+  ]);
+  expect(binValues([5, 5], 3)).toEqual([{ start: 4.5, end: 5.5, count: 2 }]);
+  expect(() => binValues([], 3)).toThrow('no values');
+  expect(() => binValues([1, NaN], 3)).toThrow('not a finite number');
+});
+
+test('barChart draws one bar per category in the given order', async () => {
+  const figure = await barChart(['zero', 'one', 'two & more'], [5, 7, 3], { title: 'Images per digit', xLabel: 'digit', yLabel: 'images' });
+  expectRenders(figure);
+  const all = texts(figure.svg);
+  expect(all).toEqual(expect.arrayContaining(['Images per digit', 'digit', 'images', 'zero', 'one', 'two & more']));
+  expect(all.indexOf('zero')).toBeLessThan(all.indexOf('one'));
+  expect(all.indexOf('one')).toBeLessThan(all.indexOf('two & more'));
+  expect(figure.svg.match(/aria-roledescription="bar"/g)).toHaveLength(3);
+  expect(figure.svg).toContain(`fill="${PALETTE[0]}"`);
+  await expect(barChart(['a'], [1, 2])).rejects.toThrow('1 categories but 2 values');
+});
+
+test('lineChart draws each series in its own palette colour with a legend', async () => {
+  const figure = await lineChart(
+    [
+      { name: 'training', points: [[1, 0.5], [2, 0.3], [3, 0.2]] },
+      { name: 'validation', points: [[1, 0.6], [2, 0.45], [3, 0.4]] },
+    ],
+    { title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'loss' },
+  );
+  expectRenders(figure);
+  expect(texts(figure.svg)).toEqual(expect.arrayContaining(['Loss per epoch', 'epoch', 'loss', 'training', 'validation']));
+  expect(figure.svg.match(/aria-roledescription="line mark"/g)).toHaveLength(2);
+  expect(figure.svg).toContain(`stroke="${PALETTE[0]}"`);
+  expect(figure.svg).toContain(`stroke="${PALETTE[1]}"`);
+  await expect(lineChart([])).rejects.toThrow('no series');
+});
+
+test('heatmap annotates every cell, white on dark cells and dark on light ones', async () => {
+  const figure = await heatmap(
+    [
+      [50, 2],
+      [3, 40],
+    ],
+    { title: 'Confusion matrix', xLabel: 'predicted', yLabel: 'true digit', rowLabels: ['cat', 'dog'], columnLabels: ['CAT', 'DOG'] },
+  );
+  expectRenders(figure);
+  expect(texts(figure.svg)).toEqual(expect.arrayContaining(['Confusion matrix', 'predicted', 'true digit', 'cat', 'dog', 'CAT', 'DOG', '50', '2', '3', '40']));
+  expect(figure.svg.match(/aria-roledescription="rect mark"/g)).toHaveLength(4);
+  expect(figure.svg.match(/aria-roledescription="text mark"/g)).toHaveLength(4);
+  const cellText = (value: string) => new RegExp(`<text [^>]*fill="([^"]+)"[^>]*>${value}</text>`).exec(figure.svg)?.[1];
+  expect(cellText('50')).toBe('#ffffff');
+  expect(cellText('40')).toBe('#ffffff');
+  expect(cellText('2')).toBe('#222222');
+  expect(cellText('3')).toBe('#222222');
+
+  const plain = await heatmap([[0.25, 0.5]], { annotate: false });
+  expect(texts(plain.svg)).not.toContain('0.25');
+  const formatted = await heatmap([[0.25, 0.5]]);
+  expect(texts(formatted.svg)).toEqual(expect.arrayContaining(['0.25', '0.50']));
+  await expect(heatmap([[1, 2], [3]])).rejects.toThrow('row 1 has 1 values');
+});
+
+test('imageGrid marks predictions right (green) or wrong ("true → predicted", red)', () => {
+  const images = { pixels: new Uint8Array(3 * 4).fill(200), count: 3, rows: 2, cols: 2 };
+  const figure = imageGrid(images, { indices: [0, 1, 2], labels: [7, 3, 1], predictions: [7, 8, 1], columns: 3 });
+  expectRenders(figure);
+  expect(figure.svg).toContain(`fill="${RIGHT_COLOR}">7</text>`);
+  expect(figure.svg).toContain(`font-weight="bold" fill="${WRONG_COLOR}">3 \u2192 8</text>`);
+  expect(figure.svg).toContain(`fill="${RIGHT_COLOR}">1</text>`);
+  expect(imageGrid(images, { indices: [0], labels: ['5'] }).svg).toContain('fill="#222222">5</text>');
+  expect(() => imageGrid(images, { indices: [0], predictions: [1] })).toThrow('need the true labels');
+  expect(() => imageGrid(images, { indices: [0], labels: [1], predictions: [1], captions: ['x'] })).toThrow('not both');
+  expect(() => imageGrid(images, { indices: [0, 1], labels: [1, 2], predictions: [1] })).toThrow('2 images but 1 predictions');
+});
+
+test('figures save as SVG and PNG and read back', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'charts-'));
+  try {
+    const figure = await barChart(['a', 'b'], [1, 2], { title: 'Saved' });
+    const svgFile = path.join(dir, 'out', 'chart.svg');
+    const pngFile = path.join(dir, 'out', 'chart.PNG');
+    expect(await figure.save(svgFile)).toBe(svgFile);
+    expect(await figure.save(pngFile)).toBe(pngFile);
+    expect(await fs.readFile(svgFile, 'utf8')).toBe(figure.svg);
+    expectPng(new Uint8Array(await fs.readFile(pngFile)), figure, 2);
+    await expect(figure.save(path.join(dir, 'chart.jpg'))).rejects.toThrow('figures save as .svg or .png');
+    expect((await fs.readdir(path.join(dir, 'out'))).sort()).toEqual(['chart.PNG', 'chart.svg']);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('toPNG refuses a scale that is not positive', () => {
+  const figure = imageGrid({ pixels: new Uint8Array(4), count: 1, rows: 2, cols: 2 });
+  expect(() => figure.toPNG(0)).toThrow('scale must be a positive number');
+});
