@@ -13,6 +13,7 @@ export * from './data/idx';
 export * from './data/digit-set';
 export * from './data/tensors';
 export * from './data/pixel-stats';
+export * from './data/normalise';
 export { loadMnist, locateMnist, mnistForProfile, MNIST_FILES, MNIST_DIR_ENV, type Mnist, type MnistLocation, type LoadMnistOptions, type MnistFileRole } from './data/mnist';
 export { verifyFileChecksum } from './data/verified-files';
 export { sha256Hex, sha256File, contentSha256 } from './data/checksum';
@@ -31,6 +32,7 @@ export { terminalProgress, formatEpoch, formatBatchProgress } from './train/prog
 export { HeapAdamOptimizer } from './train/heap-adam';
 export { measureArchitecture, type Measurement, type MeasureOptions } from './bench/measure';
 export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
+export * from './reports/series-figures';
 
 export { Figure } from './charts/figure';
 export { imageGrid, type GrayImages, type ImageGridOptions } from './charts/image-grid';

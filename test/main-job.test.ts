@@ -32,6 +32,12 @@ test('npm start (quick profile) trains the baseline MLP and writes results and f
     expect(mlp.testLoss).toBeGreaterThan(0);
     expect(mlp.trainingSeconds).toBeGreaterThan(0);
 
+    const names = ['mnist-first-training-images', 'mnist-label-counts', 'pixel-histogram-all-training', 'pixel-histogram-first-image', 'pixel-histogram-scaled', 'pixel-histogram-standardised'];
+    expect((await fs.readdir(path.join(out, 'figures'))).sort()).toEqual(names.flatMap((n) => [`${n}.png`, `${n}.svg`]).sort());
+    for (const name of names) {
+      const png = await fs.readFile(path.join(out, 'figures', `${name}.png`));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    }
     const grid = await fs.readFile(path.join(out, 'figures', 'mnist-first-training-images.svg'), 'utf8');
     expect(grid).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect((grid.match(/<text /g) ?? []).length).toBe(41); // a title and 40 labels

@@ -8,13 +8,13 @@
 import * as path from 'node:path';
 import { eachArgument } from './args';
 import { parseBackendName, useBestBackend } from '../backend/select';
-import { imageGrid } from '../charts/image-grid';
 import { labelCounts } from '../data/digit-set';
 import { loadMnist, mnistForProfile } from '../data/mnist';
 import { MLP_784 } from '../models/architectures';
 import { reportsDir } from '../paths';
 import { currentProfile, epochsFor, profileByName, type Profile } from '../profile';
 import { recordResult } from '../reports/results';
+import { dataFigures } from '../reports/series-figures';
 import { terminalProgress } from '../train/progress-bar';
 import { evaluateModel, trainModel } from '../train/train';
 
@@ -63,11 +63,11 @@ async function main(argv: string[]): Promise<void> {
 
   step('Figures');
   const figures = path.join(outDir, 'figures');
-  const grid = imageGrid(
-    { pixels: mnist.train.images, count: mnist.train.count, rows: 28, cols: 28 },
-    { columns: 10, captions: Array.from(mnist.train.labels.subarray(0, 40), String), title: 'The first 40 training images and their labels' },
-  );
-  console.log(`  ${await grid.save(path.join(figures, 'mnist-first-training-images.svg'))}`);
+  for (const { name, figure } of await dataFigures(mnist.train)) {
+    await figure.save(path.join(figures, `${name}.svg`));
+    await figure.save(path.join(figures, `${name}.png`));
+    console.log(`  ${path.join(path.relative(process.cwd(), figures) || '.', name)}.svg and .png`);
+  }
 
   const arch = MLP_784;
   step(`Training ${arch.name}: ${arch.description} (${arch.source})`);

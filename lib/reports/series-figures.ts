@@ -1,0 +1,93 @@
+/**
+ * The figures the notebooks draw, as functions with stable names, so that a
+ * notebook and the main job (which saves them for reports) draw exactly the
+ * same pictures.
+ */
+import { barChart } from '../charts/bar-chart';
+import type { Figure } from '../charts/figure';
+import { binValues, histogram, type HistogramBin } from '../charts/histogram';
+import { imageGrid } from '../charts/image-grid';
+import { type DigitSet, imageAt, labelCounts } from '../data/digit-set';
+import { fitStandardisation, pixelValueCounts, standardise } from '../data/normalise';
+import { scaleToUnit } from '../data/tensors';
+
+/** A figure and the file name (without extension) it is saved under. */
+export interface NamedFigure {
+  readonly name: string;
+  readonly figure: Figure;
+}
+
+/** Notebook 01: the first training images with their labels. */
+export function firstImagesFigure(train: DigitSet, count = 40): Figure {
+  return imageGrid(
+    { pixels: train.images, count: train.count, rows: train.rows, cols: train.cols },
+    { columns: 10, labels: Array.from(train.labels.subarray(0, count), String), indices: Array.from({ length: count }, (_, i) => i), title: `The first ${count} training images and their labels` },
+  );
+}
+
+/** Notebooks 01 and 02: how many images of each digit a set holds. */
+export function labelCountsFigure(set: DigitSet, setName = 'training'): Promise<Figure> {
+  return barChart(labelCounts(set).map((_, digit) => String(digit)), labelCounts(set), {
+    title: `Images per digit in the ${setName} set`,
+    xLabel: 'digit',
+    yLabel: 'images',
+  });
+}
+
+/** One bin per pixel value 0..255. */
+function valueBins(pixels: Uint8Array): HistogramBin[] {
+  return pixelValueCounts(pixels).map((count, value) => ({ start: value, end: value + 1, count }));
+}
+
+/** Notebook 02: the distribution of every pixel value in a set (log count axis: zeros dominate). */
+export function pixelHistogramFigure(set: DigitSet, setName = 'training'): Promise<Figure> {
+  return histogram(valueBins(set.images), {
+    title: `Pixel values of all ${set.count.toLocaleString('en-US')} ${setName} images`,
+    xLabel: 'pixel value (0 = background, 255 = full ink)',
+    yLabel: 'pixels (log scale)',
+    logScale: true,
+  });
+}
+
+/** Notebook 02: the pixel values of one image. */
+export function oneImageHistogramFigure(set: DigitSet, index: number): Promise<Figure> {
+  return histogram(valueBins(imageAt(set, index)), {
+    title: `Pixel values of image ${index} (label ${set.labels[index]})`,
+    xLabel: 'pixel value',
+    yLabel: 'pixels (log scale)',
+    logScale: true,
+  });
+}
+
+/** Notebook 02: the same pixels after dividing by 255. */
+export function scaledHistogramFigure(set: DigitSet): Promise<Figure> {
+  return histogram(binValues(scaleToUnit(set.images), 51), {
+    title: 'Pixel values after dividing by 255',
+    xLabel: 'scaled value (0 to 1)',
+    yLabel: 'pixels (log scale)',
+    logScale: true,
+  });
+}
+
+/** Notebook 02: the same pixels standardised with the set's own mean and standard deviation. */
+export function standardisedHistogramFigure(set: DigitSet): Promise<Figure> {
+  const standardisation = fitStandardisation(set.images);
+  return histogram(binValues(standardise(set.images, standardisation), 51), {
+    title: `Standardised pixel values (mean ${standardisation.mean.toFixed(4)}, std ${standardisation.std.toFixed(4)})`,
+    xLabel: 'standardised value',
+    yLabel: 'pixels (log scale)',
+    logScale: true,
+  });
+}
+
+/** Every figure of notebooks 01 and 02, under the names the main job saves them as. */
+export async function dataFigures(train: DigitSet): Promise<NamedFigure[]> {
+  return [
+    { name: 'mnist-first-training-images', figure: firstImagesFigure(train) },
+    { name: 'mnist-label-counts', figure: await labelCountsFigure(train) },
+    { name: 'pixel-histogram-all-training', figure: await pixelHistogramFigure(train) },
+    { name: 'pixel-histogram-first-image', figure: await oneImageHistogramFigure(train, 0) },
+    { name: 'pixel-histogram-scaled', figure: await scaledHistogramFigure(train) },
+    { name: 'pixel-histogram-standardised', figure: await standardisedHistogramFigure(train) },
+  ];
+}
