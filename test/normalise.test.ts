@@ -1,5 +1,6 @@
 /** Scaling, standardisation and pixel counts. */
-import { fitStandardisation, pixelValueCounts, standardise } from '../lib/data/normalise';
+import { fitStandardisation, standardise } from '../lib/data/normalise';
+import { pixelValueCounts } from '../lib/data/pixel-stats';
 
 const pixels = Uint8Array.from([0, 0, 255, 255]);
 

@@ -26,10 +26,3 @@ export function standardise(pixels: Uint8Array, standardisation: Standardisation
   for (let i = 0; i < pixels.length; i++) out[i] = (pixels[i] / 255 - mean) / std;
   return out;
 }
-
-/** How many pixels have each value 0..255: `counts[v]`. */
-export function pixelValueCounts(pixels: Uint8Array): number[] {
-  const counts = new Array<number>(256).fill(0);
-  for (let i = 0; i < pixels.length; i++) counts[pixels[i]]++;
-  return counts;
-}

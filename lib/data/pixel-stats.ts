@@ -10,10 +10,16 @@ export interface PixelStatistics {
   readonly std: number;
 }
 
+/** How many pixels have each value 0..255: `counts[v]`. */
+export function pixelValueCounts(pixels: Uint8Array): number[] {
+  const counts = new Array<number>(256).fill(0);
+  for (let i = 0; i < pixels.length; i++) counts[pixels[i]]++;
+  return counts;
+}
+
 /** Counts, mean and (population) standard deviation of 8-bit pixel values. */
 export function pixelStatistics(pixels: Uint8Array): PixelStatistics {
-  const histogram = new Float64Array(256);
-  for (let i = 0; i < pixels.length; i++) histogram[pixels[i]]++;
+  const histogram = pixelValueCounts(pixels);
   let sum = 0;
   for (let v = 0; v < 256; v++) sum += v * histogram[v];
   const count = pixels.length;

@@ -8,7 +8,8 @@ import type { Figure } from '../charts/figure';
 import { binValues, histogram, type HistogramBin } from '../charts/histogram';
 import { imageGrid } from '../charts/image-grid';
 import { type DigitSet, imageAt, labelCounts } from '../data/digit-set';
-import { fitStandardisation, pixelValueCounts, standardise } from '../data/normalise';
+import { fitStandardisation, standardise } from '../data/normalise';
+import { pixelValueCounts } from '../data/pixel-stats';
 import { scaleToUnit } from '../data/tensors';
 
 /** A figure and the file name (without extension) it is saved under. */
