@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const LIB_PACKAGE_NAME = '@mnist-ts/lib';
@@ -46,4 +46,12 @@ export function displayPath(file: string): string {
   const relative = path.relative(projectRoot(), path.resolve(file));
   if (relative === '') return '.';
   return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;
+}
+
+/** True when a file or folder exists (and can be seen by this process). */
+export async function pathExists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../atomic-write';
 import { DataFileError, describeFsError } from '../errors';
-import { cacheDir } from '../paths';
+import { cacheDir, pathExists } from '../paths';
 import { contentSha256 } from './checksum';
 
 interface VerifiedEntry {
@@ -48,7 +48,7 @@ export async function verifyFileChecksum(file: string, expectedSha256: string): 
   ledger[realPath] = { size: stat.size, mtimeMs: stat.mtimeMs, sha256: actual };
   // Forget files that are gone, so the ledger does not grow with temporary copies.
   for (const known of Object.keys(ledger)) {
-    if (!(await fs.access(known).then(() => true, () => false))) delete ledger[known];
+    if (!(await pathExists(known))) delete ledger[known];
   }
   try {
     await writeFileAtomic(ledgerFile(), `${JSON.stringify(ledger, null, 1)}\n`);

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../atomic-write';
+import { pathExists } from '../paths';
 
 // Calls pass process.env explicitly: under jest, the sandbox's env is not the one Node would hand on.
 const run = promisify(execFile);
@@ -81,18 +82,11 @@ export async function findKernelSpec(name: string): Promise<{ file: string; argv
   return undefined;
 }
 
-/** True when a file or folder exists. */
-export async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** True when a kernel's command line names a program or script that is gone (a moved or deleted clone). */
 async function pointsAtMissingFile(argv: readonly string[]): Promise<boolean> {
   for (const part of argv.slice(0, 2)) {
-    if (path.isAbsolute(part) && !(await exists(part))) return true;
+    if (path.isAbsolute(part) && !(await pathExists(part))) return true;
   }
   return false;
 }
