@@ -47,12 +47,9 @@ export interface TrainResult {
   readonly seconds: number;
 }
 
-/** Mean categorical cross-entropy and accuracy of predicted probabilities against one-hot targets. */
-function lossAndAccuracy(ys: tf.Tensor, probabilities: tf.Tensor): { loss: tf.Scalar; accuracy: tf.Scalar } {
-  return tf.tidy(() => ({
-    loss: tf.mean(tfl.metrics.categoricalCrossentropy(ys, probabilities)) as tf.Scalar,
-    accuracy: tf.mean(tf.cast(tf.equal(tf.argMax(ys, -1), tf.argMax(probabilities, -1)), 'float32')) as tf.Scalar,
-  }));
+/** Mean categorical cross-entropy of predicted probabilities against one-hot targets (the compiled loss). */
+function meanCrossEntropy(ys: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
+  return tf.mean(tfl.metrics.categoricalCrossentropy(ys, probabilities)) as tf.Scalar;
 }
 
 /**
@@ -70,14 +67,14 @@ export function trainStep(model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor):
   const loss = optimizer.minimize(
     () => {
       probabilities = tf.keep(model.apply(xs, { training: true }) as tf.Tensor);
-      return tf.mean(tfl.metrics.categoricalCrossentropy(ys, probabilities)) as tf.Scalar;
+      return meanCrossEntropy(ys, probabilities);
     },
     true,
     weights,
   ) as tf.Scalar;
   // Accuracy is counted here rather than with tensor ops: a batch of probabilities is a few
   // hundred numbers, and five more kernels per step cost more than reading them.
-  const accuracy = batchAccuracy(probabilities!.dataSync() as Float32Array, ys.dataSync() as Float32Array, ys.shape[ys.rank - 1]);
+  const accuracy = batchAccuracy(probabilities!.dataSync(), ys.dataSync(), ys.shape[ys.rank - 1]);
   const values = { loss: loss.dataSync()[0], accuracy };
   tf.dispose([loss, probabilities!]);
   return values;
@@ -178,8 +175,9 @@ export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, input
       const size = Math.min(batchSize, set.count - start);
       const batch = tf.tidy(() => {
         const probabilities = model.predict(tf.slice(xs, start, size)) as tf.Tensor;
-        const { loss, accuracy } = lossAndAccuracy(tf.slice(ys, start, size), probabilities);
-        return [loss.dataSync()[0], accuracy.dataSync()[0]];
+        const targets = tf.slice(ys, start, size);
+        const accuracy = batchAccuracy(probabilities.dataSync(), targets.dataSync(), targets.shape[1]!);
+        return [meanCrossEntropy(targets, probabilities).dataSync()[0], accuracy];
       });
       lossSum += batch[0] * size;
       accuracySum += batch[1] * size;
