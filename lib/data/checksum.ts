@@ -14,20 +14,25 @@ export function isSha256Hex(text: string): boolean {
   return /^[0-9a-f]{64}$/i.test(text);
 }
 
-/**
- * Lower-case hex SHA-256 of a file, read as a stream (constant memory).
- * Rejects with a DataFileError naming the file when it cannot be read.
- */
-export async function sha256File(path: string): Promise<string> {
+/** SHA-256 of a file, decompressed first when `decompress` says so; errors name the file. */
+async function hashFile(path: string, decompress: (path: string) => Promise<boolean>): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    if (await decompress(path)) await pipeline(createReadStream(path), createGunzip(), hash);
+    else await pipeline(createReadStream(path), hash);
   } catch (error) {
     throw new DataFileError(path, `cannot read: ${describeFsError(error)}`, { cause: error });
   }
   return hash.digest('hex');
 }
 
+/**
+ * Lower-case hex SHA-256 of a file, read as a stream (constant memory).
+ * Rejects with a DataFileError naming the file when it cannot be read.
+ */
+export function sha256File(path: string): Promise<string> {
+  return hashFile(path, async () => false);
+}
 
 /** True when the file starts with gzip's magic bytes 1f 8b. */
 export async function isGzipFile(path: string): Promise<boolean> {
@@ -45,13 +50,6 @@ export async function isGzipFile(path: string): Promise<boolean> {
  * SHA-256 of a file's content, streamed; a gzip file is hashed after
  * decompression, so `x` and `x.gz` have the same digest.
  */
-export async function contentSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  try {
-    if (await isGzipFile(path)) await pipeline(createReadStream(path), createGunzip(), hash);
-    else await pipeline(createReadStream(path), hash);
-  } catch (error) {
-    throw new DataFileError(path, `cannot read its content: ${describeFsError(error)}`, { cause: error });
-  }
-  return hash.digest('hex');
+export function contentSha256(path: string): Promise<string> {
+  return hashFile(path, isGzipFile);
 }
