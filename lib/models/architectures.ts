@@ -1,7 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { InputLayout } from '../data/tensors';
-import { buildCnn, CNN_32_64_64_LAYERS, CNN_LARGER_LAYERS, CNN_SIMPLE_LAYERS, LENET5_LAYERS } from './cnn';
-import type { BuildOptions } from './common';
+import { buildCnn, CNN_32_64_64_LAYERS, CNN_LARGER_LAYERS, CNN_SIMPLE_LAYERS, type CnnLayer, LENET5_LAYERS } from './cnn';
+import type { BuildOptions, OptimizerName } from './common';
 import { buildMlp } from './mlp';
 
 /** A network of the source tutorials with the hyperparameters they used. */
@@ -33,29 +33,34 @@ export const MLP_256_128_64 = mlp('mlp-256-128-64', [256, 128, 64], 'seed 000', 
 export const MLP_784 = mlp('mlp-784', [784], 'seed 004 baseline', 200, 10);
 export const MLP_512_512 = mlp('mlp-512-512', [512, 512], 'seed 003', 64, 10);
 
-export const LENET5: Architecture = {
-  name: 'lenet5', source: 'seed 000', description: 'LeNet-5: conv 6@5x5, pool, conv 16@5x5, pool, dense 120-84 (tanh), 10',
-  inputLayout: 'image', batchSize: 500, epochs: 10,
-  build: (options = {}) => buildCnn('lenet5', LENET5_LAYERS, { ...options, defaultOptimizer: 'adam' }),
-};
+/** A CNN of the tutorials: its layers, and the batch, epochs and optimiser its source used. */
+function cnn(
+  name: string,
+  layers: readonly CnnLayer[],
+  fit: { source: string; description: string; batchSize: number; epochs: number; optimizer: OptimizerName },
+): Architecture {
+  return {
+    name, source: fit.source, description: fit.description, batchSize: fit.batchSize, epochs: fit.epochs, inputLayout: 'image',
+    build: (options = {}) => buildCnn(name.replace(/-/g, '_'), layers, { ...options, defaultOptimizer: fit.optimizer }),
+  };
+}
 
-export const CNN_32_64_64: Architecture = {
-  name: 'cnn-32-64-64', source: 'seed 002', description: 'CNN: conv 32-64-64 (3x3) with pooling, dense 64, 10',
-  inputLayout: 'image', batchSize: 64, epochs: 5,
-  build: (options = {}) => buildCnn('cnn_32_64_64', CNN_32_64_64_LAYERS, { ...options, defaultOptimizer: 'rmsprop' }),
-};
-
-export const CNN_SIMPLE: Architecture = {
-  name: 'cnn-simple', source: 'seed 004', description: 'simple CNN: conv 32@5x5, pool, dropout 0.2, dense 128, 10',
-  inputLayout: 'image', batchSize: 200, epochs: 10,
-  build: (options = {}) => buildCnn('cnn_simple', CNN_SIMPLE_LAYERS, { ...options, defaultOptimizer: 'adam' }),
-};
-
-export const CNN_LARGER: Architecture = {
-  name: 'cnn-larger', source: 'seed 004', description: 'larger CNN: conv 30@5x5, pool, conv 15@3x3, pool, dropout 0.2, dense 128-50, 10',
-  inputLayout: 'image', batchSize: 200, epochs: 10,
-  build: (options = {}) => buildCnn('cnn_larger', CNN_LARGER_LAYERS, { ...options, defaultOptimizer: 'adam' }),
-};
+export const LENET5 = cnn('lenet5', LENET5_LAYERS, {
+  source: 'seed 000', description: 'LeNet-5: conv 6@5x5, pool, conv 16@5x5, pool, dense 120-84 (tanh), 10',
+  batchSize: 500, epochs: 10, optimizer: 'adam',
+});
+export const CNN_32_64_64 = cnn('cnn-32-64-64', CNN_32_64_64_LAYERS, {
+  source: 'seed 002', description: 'CNN: conv 32-64-64 (3x3) with pooling, dense 64, 10',
+  batchSize: 64, epochs: 5, optimizer: 'rmsprop',
+});
+export const CNN_SIMPLE = cnn('cnn-simple', CNN_SIMPLE_LAYERS, {
+  source: 'seed 004', description: 'simple CNN: conv 32@5x5, pool, dropout 0.2, dense 128, 10',
+  batchSize: 200, epochs: 10, optimizer: 'adam',
+});
+export const CNN_LARGER = cnn('cnn-larger', CNN_LARGER_LAYERS, {
+  source: 'seed 004', description: 'larger CNN: conv 30@5x5, pool, conv 15@3x3, pool, dropout 0.2, dense 128-50, 10',
+  batchSize: 200, epochs: 10, optimizer: 'adam',
+});
 
 /** Every architecture the series trains, in the order of the chapters. */
 export const ARCHITECTURE_LIST: readonly Architecture[] = [MLP_256_128_64, MLP_784, MLP_512_512, LENET5, CNN_32_64_64, CNN_SIMPLE, CNN_LARGER];
