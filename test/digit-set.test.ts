@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import {
   type DigitSet, firstImages, imageAt, imageMatrix, labelCounts, selectImages, shuffleImages, splitValidation, stratifiedSample,
 } from '../lib/data/digit-set';
-import { oneHot, scaleToUnit, toTensors } from '../lib/data/tensors';
+import { oneHot, scalePixels, scaleToUnit, toTensors } from '../lib/data/tensors';
 import { SeededRandom } from '../lib/random';
 import { batchAccuracy } from '../lib/train/train';
 
@@ -90,6 +90,21 @@ test('oneHot and scaleToUnit', () => {
   expect(Array.from(oneHot(Uint8Array.from([2, 0]), 3))).toEqual([0, 0, 1, 1, 0, 0]);
   expect(() => oneHot(Uint8Array.from([3]), 3)).toThrow('label 3 at index 0');
   expect(Array.from(scaleToUnit(Uint8Array.from([0, 51, 255])))).toEqual([0, Math.fround(0.2), 1]);
+});
+
+test('scalePixels: unit, raw and standardised inputs', () => {
+  const pixels = Uint8Array.from([0, 51, 255]);
+  expect(Array.from(scalePixels(pixels))).toEqual(Array.from(scaleToUnit(pixels)));
+  expect(Array.from(scalePixels(pixels, 'raw'))).toEqual([0, 51, 255]);
+  const standardised = scalePixels(pixels, { mean: 0.2, std: 0.4 });
+  expect(Array.from(standardised).map((v) => Number(v.toFixed(5)))).toEqual([-0.5, 0, 2]);
+});
+
+test('toTensors scales inputs as asked', () => {
+  const set = firstImages(makeSet(), 3);
+  const raw = toTensors(set, 'flat', 'raw');
+  expect(Array.from(raw.xs.dataSync().subarray(8, 12))).toEqual([2, 2, 2, 2]);
+  tf.dispose([raw.xs, raw.ys]);
 });
 
 test('toTensors gives flat or image-shaped inputs and one-hot targets', () => {

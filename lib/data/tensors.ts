@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type DigitSet, NUM_CLASSES, pixelsPerImage } from './digit-set';
+import { type Standardisation, standardise } from './normalise';
 
 /** `flat`: one row of rows*cols values per image (for MLPs); `image`: [rows, cols, 1] per image (for CNNs). */
 export type InputLayout = 'flat' | 'image';
@@ -9,6 +10,20 @@ export function scaleToUnit(pixels: Uint8Array): Float32Array {
   const scaled = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) scaled[i] = pixels[i] / 255;
   return scaled;
+}
+
+/**
+ * How pixel bytes become network inputs: `unit` divides by 255 (the series'
+ * default), `raw` keeps 0..255 (to see why scaling matters), a
+ * `Standardisation` subtracts the training mean and divides by the standard deviation.
+ */
+export type PixelScaling = 'unit' | 'raw' | Standardisation;
+
+/** Pixel values as float32 inputs, scaled as chosen. */
+export function scalePixels(pixels: Uint8Array, scaling: PixelScaling = 'unit'): Float32Array {
+  if (scaling === 'unit') return scaleToUnit(pixels);
+  if (scaling === 'raw') return Float32Array.from(pixels);
+  return standardise(pixels, scaling);
 }
 
 /** One-hot rows: row i has a 1 in column labels[i] and 0 elsewhere. */
@@ -28,13 +43,13 @@ export interface TensorPair {
 }
 
 /**
- * The set as tensors: inputs scaled to [0, 1] in the chosen layout and
- * one-hot targets. The caller owns them (dispose, or use inside tf.tidy).
+ * The set as tensors: inputs scaled (default: to [0, 1]) in the chosen layout
+ * and one-hot targets. The caller owns them (dispose, or use inside tf.tidy).
  */
-export function toTensors(set: DigitSet, layout: InputLayout = 'flat'): TensorPair {
+export function toTensors(set: DigitSet, layout: InputLayout = 'flat', scaling: PixelScaling = 'unit'): TensorPair {
   const shape = layout === 'flat' ? [set.count, pixelsPerImage(set)] : [set.count, set.rows, set.cols, 1];
   return {
-    xs: tf.tensor(scaleToUnit(set.images), shape, 'float32'),
+    xs: tf.tensor(scalePixels(set.images, scaling), shape, 'float32'),
     ys: tf.tensor2d(oneHot(set.labels), [set.count, NUM_CLASSES], 'float32'),
   };
 }

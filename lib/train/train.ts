@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { DigitSet } from '../data/digit-set';
-import { type InputLayout, toTensors } from '../data/tensors';
+import { type InputLayout, type PixelScaling, toTensors } from '../data/tensors';
 import { SeededRandom } from '../random';
 
 /** What one epoch achieved. */
@@ -33,6 +33,8 @@ export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly inputLayout: InputLayout;
+  /** How pixels become inputs; default `unit` (divided by 255). Validation uses the same. */
+  readonly scaling?: PixelScaling;
   /** Images to report validation loss and accuracy on after each epoch. */
   readonly validation?: DigitSet;
   /** Seed of the per-epoch shuffle; default 0. */
@@ -109,7 +111,7 @@ function yieldNow(): Promise<void> {
  */
 export async function trainModel(model: tfl.LayersModel, train: DigitSet, options: TrainOptions): Promise<TrainResult> {
   const random = new SeededRandom(options.seed ?? 0);
-  const all = toTensors(train, options.inputLayout);
+  const all = toTensors(train, options.inputLayout, options.scaling);
   const batches = Math.ceil(train.count / options.batchSize);
   const history: EpochRecord[] = [];
   const started = performance.now();
@@ -140,7 +142,7 @@ export async function trainModel(model: tfl.LayersModel, train: DigitSet, option
           lastYield = performance.now();
         }
       }
-      const validation = options.validation ? await evaluateModel(model, options.validation, options.inputLayout) : undefined;
+      const validation = options.validation ? await evaluateModel(model, options.validation, options.inputLayout, { scaling: options.scaling }) : undefined;
       const record: EpochRecord = {
         epoch,
         loss: lossSum / seen,
@@ -165,9 +167,18 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
+/** How `evaluateModel` feeds a set. */
+export interface EvaluateOptions {
+  /** Pixel scaling, as in training; default `unit`. */
+  readonly scaling?: PixelScaling;
+  /** Images per forward pass (bounds memory); default 1000. */
+  readonly batchSize?: number;
+}
+
 /** Loss and accuracy of a model on a set, computed in batches to bound memory. */
-export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, inputLayout: InputLayout, batchSize = 1000): Promise<Evaluation> {
-  const { xs, ys } = toTensors(set, inputLayout);
+export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, inputLayout: InputLayout, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const batchSize = options.batchSize ?? 1000;
+  const { xs, ys } = toTensors(set, inputLayout, options.scaling);
   let lossSum = 0;
   let accuracySum = 0;
   try {
