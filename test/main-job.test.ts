@@ -32,7 +32,11 @@ test('npm start (quick profile) trains the baseline MLP and writes results and f
     expect(mlp.testLoss).toBeGreaterThan(0);
     expect(mlp.trainingSeconds).toBeGreaterThan(0);
 
-    const names = ['mnist-first-training-images', 'mnist-label-counts', 'pixel-histogram-all-training', 'pixel-histogram-first-image', 'pixel-histogram-scaled', 'pixel-histogram-standardised'];
+    const names = [
+      'mnist-first-training-images', 'mnist-label-counts', 'mnist-label-counts-test', 'pixel-histogram-all-training',
+      'pixel-histogram-example-images', 'pixel-histogram-image-0', 'pixel-histogram-image-3', 'pixel-histogram-image-5',
+      'pixel-histogram-image-0-scaled', 'pixel-histogram-scaled', 'pixel-histogram-standardised',
+    ];
     expect((await fs.readdir(path.join(out, 'figures'))).sort()).toEqual(names.flatMap((n) => [`${n}.png`, `${n}.svg`]).sort());
     for (const name of names) {
       const png = await fs.readFile(path.join(out, 'figures', `${name}.png`));

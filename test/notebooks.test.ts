@@ -15,6 +15,14 @@ const notebooks = readdirSync(notebooksDir).filter((name) => name.endsWith('.ipy
 const markdownOutputs = (cells: Cell[]) =>
   cells.flatMap((cell) => (cell.outputs ?? []).map((output) => output.data?.['text/markdown'])).filter((text) => text !== undefined).map(String);
 
+/** The MIME types of every display output: charts must be static images that GitHub and nbconvert show. */
+const outputTypes = (cells: Cell[]) => cells.flatMap((cell) => (cell.outputs ?? []).flatMap((output) => Object.keys(output.data ?? {})));
+const expectStaticCharts = (cells: Cell[]) => {
+  const types = outputTypes(cells);
+  expect(types.filter((type) => type === 'image/svg+xml' || type === 'image/png').length).toBeGreaterThan(0);
+  expect(types.filter((type) => type.includes('javascript') || type === 'text/html')).toEqual([]);
+};
+
 test('the series has notebooks', () => {
   expect(notebooks.length).toBeGreaterThan(0);
 });
@@ -26,6 +34,7 @@ describe.each(notebooks)('%s', (name) => {
     expect(formatProblems(result.problems)).toBe('');
     const executed = JSON.parse(await fs.readFile(output, 'utf8')) as { cells: Cell[] };
     expect(markdownOutputs(executed.cells).some((text) => text.includes('Profile **quick**'))).toBe(true);
+    expectStaticCharts(executed.cells);
     await fs.rm(path.dirname(output), { recursive: true, force: true });
   }, 15 * 60 * 1000);
 
@@ -36,5 +45,6 @@ describe.each(notebooks)('%s', (name) => {
     expect(notRun).toHaveLength(0);
     expect(formatProblems(findProblems(name, committed.cells))).toBe('');
     expect(markdownOutputs(committed.cells).some((text) => text.includes('Profile **full**'))).toBe(true);
+    expectStaticCharts(committed.cells);
   });
 });

@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
 
   step('Figures');
   const figures = path.join(outDir, 'figures');
-  for (const { name, figure } of await dataFigures(mnist.train)) {
+  for (const { name, figure } of await dataFigures(mnist.train, mnist.test)) {
     await figure.save(path.join(figures, `${name}.svg`));
     await figure.save(path.join(figures, `${name}.png`));
     console.log(`  ${path.join(path.relative(process.cwd(), figures) || '.', name)}.svg and .png`);

@@ -7,7 +7,7 @@ import { barChart } from '../charts/bar-chart';
 import type { Figure } from '../charts/figure';
 import { binValues, histogram, type HistogramBin } from '../charts/histogram';
 import { imageGrid } from '../charts/image-grid';
-import { type DigitSet, imageAt, labelCounts } from '../data/digit-set';
+import { type DigitSet, firstImages, imageAt, labelCounts } from '../data/digit-set';
 import { fitStandardisation, standardise } from '../data/normalise';
 import { pixelValueCounts } from '../data/pixel-stats';
 import { scaleToUnit } from '../data/tensors';
@@ -23,6 +23,17 @@ export function firstImagesFigure(train: DigitSet, count = 40): Figure {
   return imageGrid(
     { pixels: train.images, count: train.count, rows: train.rows, cols: train.cols },
     { columns: 10, labels: Array.from(train.labels.subarray(0, count), String), indices: Array.from({ length: count }, (_, i) => i), title: `The first ${count} training images and their labels` },
+  );
+}
+
+/** The training images notebook 02 draws one histogram each for: a 5, a thin 1 and a 2. */
+export const HISTOGRAM_EXAMPLES: readonly number[] = [0, 3, 5];
+
+/** Notebook 02: a few training images, captioned with their index and label. */
+export function exampleImagesFigure(train: DigitSet, indices: readonly number[] = HISTOGRAM_EXAMPLES): Figure {
+  return imageGrid(
+    { pixels: train.images, count: train.count, rows: train.rows, cols: train.cols },
+    { indices, captions: indices.map((i) => `image ${i}: label ${train.labels[i]}`), columns: indices.length, scale: 4 },
   );
 }
 
@@ -82,13 +93,21 @@ export function standardisedHistogramFigure(set: DigitSet): Promise<Figure> {
 }
 
 /** Every figure of notebooks 01 and 02, under the names the main job saves them as. */
-export async function dataFigures(train: DigitSet): Promise<NamedFigure[]> {
-  return [
+export async function dataFigures(train: DigitSet, test: DigitSet): Promise<NamedFigure[]> {
+  const figures: NamedFigure[] = [
     { name: 'mnist-first-training-images', figure: firstImagesFigure(train) },
     { name: 'mnist-label-counts', figure: await labelCountsFigure(train) },
+    { name: 'mnist-label-counts-test', figure: await labelCountsFigure(test, 'test') },
     { name: 'pixel-histogram-all-training', figure: await pixelHistogramFigure(train) },
-    { name: 'pixel-histogram-first-image', figure: await oneImageHistogramFigure(train, 0) },
+    { name: 'pixel-histogram-example-images', figure: exampleImagesFigure(train) },
+  ];
+  for (const index of HISTOGRAM_EXAMPLES) {
+    figures.push({ name: `pixel-histogram-image-${index}`, figure: await oneImageHistogramFigure(train, index) });
+  }
+  figures.push(
+    { name: 'pixel-histogram-image-0-scaled', figure: await scaledHistogramFigure(firstImages(train, 1)) },
     { name: 'pixel-histogram-scaled', figure: await scaledHistogramFigure(train) },
     { name: 'pixel-histogram-standardised', figure: await standardisedHistogramFigure(train) },
-  ];
+  );
+  return figures;
 }
