@@ -36,6 +36,29 @@ export function reportsDir(): string {
   return path.join(projectRoot(), 'reports');
 }
 
+/** Where trained models are saved: `<project>/models/<name>/` (model.json and weights.bin). */
+export function modelsDir(): string {
+  return path.join(projectRoot(), 'models');
+}
+
+/**
+ * The models folder of a profile: `models/` for full runs, `models/<profile>/`
+ * for others, so a quick run never replaces a fully trained model.
+ */
+export function modelsDirFor(profileName: string): string {
+  return profileName === 'full' ? modelsDir() : path.join(modelsDir(), profileName);
+}
+
+/** Where the notebooks record the results of the models they train (for chapter 04's comparison). */
+export function notebookResultsFile(profileName: string): string {
+  return path.join(modelsDirFor(profileName), 'results.json');
+}
+
+/** The folder of the best CNN of the series (chosen by validation accuracy), which chapters 05-07 and `predict` use. */
+export function bestCnnDir(profileName = 'full'): string {
+  return path.join(modelsDirFor(profileName), 'best-cnn');
+}
+
 /** A cache folder for derived facts (verified checksums): `<project>/node_modules/.cache/mnist-ts`. */
 export function cacheDir(): string {
   return path.join(projectRoot(), 'node_modules', '.cache', 'mnist-ts');

@@ -2,7 +2,6 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { barChart } from '../lib/charts/bar-chart';
 import type { Figure } from '../lib/charts/figure';
 import { heatmap } from '../lib/charts/heatmap';
@@ -10,35 +9,13 @@ import { binValues, histogram } from '../lib/charts/histogram';
 import { imageGrid } from '../lib/charts/image-grid';
 import { lineChart } from '../lib/charts/line-chart';
 import { PALETTE, RIGHT_COLOR, WRONG_COLOR } from '../lib/charts/theme';
+import { stackFigures } from '../lib/charts/stack';
+import { trainingCurves } from '../lib/charts/training-curves';
+import { comparisonFigure, comparisonTable } from '../lib/reports/comparison';
+import type { ModelResult } from '../lib/reports/results';
+import type { EpochRecord } from '../lib/train/train';
+import { expectPng, expectWellFormed, texts } from './support/svg-checks';
 
-/** Checks that every tag is closed in order: a small XML well-formedness test. */
-function expectWellFormed(svg: string): void {
-  const open: string[] = [];
-  const tags = svg.replace(/<!--[\s\S]*?-->/g, '').matchAll(/<(\/?)([A-Za-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g);
-  for (const [, closing, name, , selfClosing] of tags) {
-    if (closing) expect(open.pop()).toBe(name);
-    else if (!selfClosing) open.push(name);
-  }
-  expect(open).toEqual([]);
-  // resvg parses the document and throws on malformed XML.
-  expect(() => new Resvg(svg, { font: { loadSystemFonts: false } })).not.toThrow();
-}
-
-/** The texts of all <text> elements, entities decoded. */
-function texts(svg: string): string[] {
-  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(([, text]) =>
-    text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
-  );
-}
-
-/** Checks a PNG's signature and that its IHDR size is the figure's size times `scale`. */
-function expectPng(png: Uint8Array, figure: Figure, scale: number): void {
-  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const header = Buffer.from(png.buffer, png.byteOffset, png.byteLength);
-  expect(header.toString('latin1', 12, 16)).toBe('IHDR');
-  expect(header.readUInt32BE(16)).toBe(Math.round(figure.width * scale));
-  expect(header.readUInt32BE(20)).toBe(Math.round(figure.height * scale));
-}
 
 function expectRenders(figure: Figure): void {
   expect(figure.svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -169,4 +146,50 @@ test('figures save as SVG and PNG and read back', async () => {
 test('toPNG refuses a scale that is not positive', () => {
   const figure = imageGrid({ pixels: new Uint8Array(4), count: 1, rows: 2, cols: 2 });
   expect(() => figure.toPNG(0)).toThrow('scale must be a positive number');
+});
+
+const HISTORY: EpochRecord[] = [
+  { epoch: 1, loss: 0.5, accuracy: 0.85, valLoss: 0.3, valAccuracy: 0.9, seconds: 2 },
+  { epoch: 2, loss: 0.2, accuracy: 0.94, valLoss: 0.25, valAccuracy: 0.93, seconds: 2 },
+  { epoch: 3, loss: 0.1, accuracy: 0.97, valLoss: 0.27, valAccuracy: 0.925, seconds: 2 },
+];
+
+test('trainingCurves: loss and accuracy panels, training beside validation', async () => {
+  const figure = await trainingCurves(HISTORY, 'mlp: curves');
+  expectRenders(figure);
+  const labels = texts(figure.svg);
+  for (const label of ['mlp: curves', 'Loss', 'Accuracy (%)', 'epoch', 'cross-entropy', 'training', 'validation']) expect(labels).toContain(label);
+  // Two panels with two lines each: training and validation.
+  expect(figure.svg.match(/aria-roledescription="line mark"/g)).toHaveLength(4);
+  // One tick per epoch, each once per panel.
+  expect(labels.filter((label) => label === '2')).toHaveLength(2);
+  const withoutValidation = await trainingCurves(HISTORY.map(({ epoch, loss, accuracy, seconds }) => ({ epoch, loss, accuracy, seconds })));
+  expect(texts(withoutValidation.svg)).not.toContain('validation');
+  await expect(trainingCurves([])).rejects.toThrow('no epochs');
+});
+
+test('stackFigures puts figures under each other in one SVG document', async () => {
+  const top = imageGrid({ pixels: new Uint8Array(784).fill(200), count: 1, rows: 28, cols: 28 }, { captions: ['a'], columns: 1 });
+  const bottom = await trainingCurves(HISTORY);
+  const stacked = stackFigures([top, bottom], { gap: 10 });
+  expect(stacked.width).toBe(Math.max(top.width, bottom.width));
+  expect(stacked.height).toBe(top.height + 10 + bottom.height);
+  expect(stacked.svg).toContain(`y="${top.height + 10}"`);
+  expectRenders(stacked);
+  expect(texts(stacked.svg)).toEqual(expect.arrayContaining(['a', 'Loss']));
+});
+
+const RESULTS: ModelResult[] = [
+  { name: 'mlp-784', description: 'MLP', parameters: 623290, epochs: 10, keptEpoch: 9, batchSize: 200, backend: 'wasm', profile: 'full', trainImages: 54000, trainingSeconds: 80, secondsPerEpoch: 8, testAccuracy: 0.9824, testLoss: 0.06, finishedAt: '' },
+  { name: 'mlp-512-512', description: 'MLP', parameters: 669706, epochs: 10, batchSize: 64, backend: 'wasm', profile: 'full', trainImages: 54000, trainingSeconds: 140, secondsPerEpoch: 14, testAccuracy: 0.981, testLoss: 0.08, finishedAt: '' },
+];
+
+test('comparison: a table and a chart of parameters, time and accuracy beside the tutorials\' figures', async () => {
+  const table = comparisonTable(RESULTS);
+  expect(table).toContain('| mlp-784 | 623,290 | 10 (9) | 8.0 | wasm | 98.24% | 98.29% |');
+  expect(table).toContain('| mlp-512-512 | 669,706 | 10 | 14.0 | wasm | 98.10% | — |');
+  const figure = await comparisonFigure(RESULTS);
+  expectRenders(figure);
+  const labels = texts(figure.svg);
+  for (const label of ['Models compared', 'Test accuracy (%)', 'Seconds per epoch', 'mlp-784', 'mlp-512-512', 'this series', 'tutorial reports']) expect(labels).toContain(label);
 });

@@ -19,6 +19,13 @@ export interface ModelResult {
   readonly secondsPerEpoch: number;
   readonly testAccuracy: number;
   readonly testLoss: number;
+  /** Images held out of training for validation, and the best validation accuracy. */
+  readonly validationImages?: number;
+  readonly validationAccuracy?: number;
+  /** The epoch whose weights were kept (the best by validation accuracy). */
+  readonly keptEpoch?: number;
+  /** Seed of the initial weights, shuffles and dropout. */
+  readonly seed?: number;
   /** ISO time the run finished. */
   readonly finishedAt: string;
 }

@@ -1,4 +1,4 @@
-import type { BatchProgress, EpochRecord } from './train';
+import type { BatchProgress, EpochRecord, TrainingProgress } from './train';
 
 const BAR_WIDTH = 24;
 
@@ -24,10 +24,7 @@ export function formatEpoch(record: EpochRecord, epochs: number): string {
  * Training progress for a terminal: a bar redrawn in place on a TTY, and one
  * line per epoch everywhere (so logs of CI runs stay readable).
  */
-export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): {
-  onBatchEnd: (p: BatchProgress) => void;
-  onEpochEnd: (r: EpochRecord) => void;
-} {
+export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): TrainingProgress {
   let epochs = 0;
   let lastDraw = 0;
   return {
@@ -40,6 +37,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): {
     },
     onEpochEnd: (r) => {
       stream.write(`${stream.isTTY ? '\r\x1b[K' : ''}${formatEpoch(r, epochs)}\n`);
+    },
+    onTrainEnd: (summary) => {
+      stream.write(`${summary}\n`);
     },
   };
 }

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { DigitSet } from '../data/digit-set';
+import { type DigitSet, splitValidation } from '../data/digit-set';
 import { type InputLayout, type PixelScaling, toTensors } from '../data/tensors';
+import { newNotebookDisplay } from '../notebook/display';
 import { SeededRandom } from '../random';
+import { notebookProgress } from './notebook-progress';
+import { terminalProgress } from './progress-bar';
 
 /** What one epoch achieved. */
 export interface EpochRecord {
@@ -29,6 +32,21 @@ export interface BatchProgress {
   readonly accuracy: number;
 }
 
+/** Receives training progress; `terminalProgress` and `notebookProgress` are the two lib provides. */
+export interface TrainingProgress {
+  onBatchEnd(progress: BatchProgress): void;
+  /** Called after each epoch with its record and the history so far; may return a promise (awaited). */
+  onEpochEnd(record: EpochRecord, history: readonly EpochRecord[]): void | Promise<void>;
+  /** Called once at the end with a one-line summary. */
+  onTrainEnd(summary: string): void;
+}
+
+/**
+ * Where progress shows: `auto` (the default) redraws one output in place in a
+ * notebook and draws a bar in a terminal; `none` is silent.
+ */
+export type ProgressMode = 'auto' | 'none' | TrainingProgress;
+
 export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
@@ -37,8 +55,22 @@ export interface TrainOptions {
   readonly scaling?: PixelScaling;
   /** Images to report validation loss and accuracy on after each epoch. */
   readonly validation?: DigitSet;
-  /** Seed of the per-epoch shuffle; default 0. */
+  /**
+   * Instead of `validation`: the share of the training images to hold out
+   * for validation (stratified, drawn with `seed`), e.g. 0.1.
+   */
+  readonly validationSplit?: number;
+  /**
+   * Keep the weights of the epoch with the best validation accuracy: at the
+   * end the model is set back to them (needs validation). Default false.
+   */
+  readonly restoreBestWeights?: boolean;
+  /** Seed of the per-epoch shuffle and of the validation split; default 0. */
   readonly seed?: number;
+  /** Progress display; default `auto`. */
+  readonly progress?: ProgressMode;
+  /** Name shown above the progress; default the model's name. */
+  readonly title?: string;
   readonly onBatchEnd?: (progress: BatchProgress) => void;
   readonly onEpochEnd?: (record: EpochRecord) => void;
 }
@@ -47,6 +79,39 @@ export interface TrainOptions {
 export interface TrainResult {
   readonly history: readonly EpochRecord[];
   readonly seconds: number;
+  /** Images trained on and validated on (after any validation split). */
+  readonly trainImages: number;
+  readonly validationImages: number;
+  /** The epoch whose weights the model holds at the end: the best one with `restoreBestWeights`, else the last. */
+  readonly keptEpoch: number;
+}
+
+/** The progress receiver a mode stands for. */
+function progressFor(mode: ProgressMode | undefined, title: string): TrainingProgress | undefined {
+  if (mode === 'none') return undefined;
+  if (mode !== undefined && mode !== 'auto') return mode;
+  const display = newNotebookDisplay();
+  return display ? notebookProgress(display, title) : terminalProgress();
+}
+
+/** A model's weight values copied out to plain arrays (safe from later in-place updates). */
+interface WeightSnapshot {
+  readonly values: Float32Array[];
+  readonly shapes: number[][];
+}
+
+function snapshotWeights(model: tfl.LayersModel): WeightSnapshot {
+  const weights = model.getWeights();
+  return { values: weights.map((w) => Float32Array.from(w.dataSync())), shapes: weights.map((w) => w.shape.slice()) };
+}
+
+function restoreWeights(model: tfl.LayersModel, snapshot: WeightSnapshot): void {
+  const tensors = snapshot.values.map((values, i) => tf.tensor(values, snapshot.shapes[i], 'float32'));
+  try {
+    model.setWeights(tensors);
+  } finally {
+    tf.dispose(tensors);
+  }
 }
 
 /** Mean categorical cross-entropy of predicted probabilities against one-hot targets (the compiled loss). */
@@ -109,11 +174,19 @@ function yieldNow(): Promise<void> {
  * order drawn from a generator seeded by `seed`, so a run can be repeated
  * (tfjs's own `fit` shuffles with Math.random). Tensors are freed as it goes.
  */
-export async function trainModel(model: tfl.LayersModel, train: DigitSet, options: TrainOptions): Promise<TrainResult> {
-  const random = new SeededRandom(options.seed ?? 0);
+export async function trainModel(model: tfl.LayersModel, images: DigitSet, options: TrainOptions): Promise<TrainResult> {
+  if (options.validation && options.validationSplit !== undefined) throw new Error('trainModel: give either validation or validationSplit, not both');
+  const seed = options.seed ?? 0;
+  const split = options.validationSplit === undefined ? undefined : splitValidation(images, { fraction: options.validationSplit, seed });
+  const train = split?.train ?? images;
+  const validationSet = split?.validation ?? options.validation;
+  if (options.restoreBestWeights && !validationSet) throw new Error('trainModel: restoreBestWeights needs validation or validationSplit');
+  const progress = progressFor(options.progress, options.title ?? model.name);
+  const random = new SeededRandom(seed);
   const all = toTensors(train, options.inputLayout, options.scaling);
   const batches = Math.ceil(train.count / options.batchSize);
   const history: EpochRecord[] = [];
+  let best: { epoch: number; accuracy: number; weights: WeightSnapshot } | undefined;
   const started = performance.now();
   try {
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -136,13 +209,15 @@ export async function trainModel(model: tfl.LayersModel, train: DigitSet, option
         } finally {
           tf.dispose([indices, xs, ys]);
         }
-        options.onBatchEnd?.({ epoch, epochs: options.epochs, batch: batch + 1, batches, loss: lossSum / seen, accuracy: accuracySum / seen });
+        const batchProgress = { epoch, epochs: options.epochs, batch: batch + 1, batches, loss: lossSum / seen, accuracy: accuracySum / seen };
+        progress?.onBatchEnd(batchProgress);
+        options.onBatchEnd?.(batchProgress);
         if (performance.now() - lastYield > 50) {
           await yieldNow();
           lastYield = performance.now();
         }
       }
-      const validation = options.validation ? await evaluateModel(model, options.validation, options.inputLayout, { scaling: options.scaling }) : undefined;
+      const validation = validationSet ? await evaluateModel(model, validationSet, options.inputLayout, { scaling: options.scaling }) : undefined;
       const record: EpochRecord = {
         epoch,
         loss: lossSum / seen,
@@ -152,13 +227,32 @@ export async function trainModel(model: tfl.LayersModel, train: DigitSet, option
         seconds: (performance.now() - epochStarted) / 1000,
       };
       history.push(record);
+      if (options.restoreBestWeights && validation && (!best || validation.accuracy > best.accuracy)) {
+        best = { epoch, accuracy: validation.accuracy, weights: snapshotWeights(model) };
+      }
+      await progress?.onEpochEnd(record, history);
       options.onEpochEnd?.(record);
       await yieldNow();
     }
   } finally {
     tf.dispose([all.xs, all.ys]);
   }
-  return { history, seconds: (performance.now() - started) / 1000 };
+  const keptEpoch = best?.epoch ?? options.epochs;
+  if (best && best.epoch !== options.epochs) restoreWeights(model, best.weights);
+  const seconds = (performance.now() - started) / 1000;
+  progress?.onTrainEnd(trainingSummary(history, seconds, best ? keptEpoch : undefined));
+  return { history, seconds, trainImages: train.count, validationImages: validationSet?.count ?? 0, keptEpoch };
+}
+
+/** `10 epochs in 85.2 s (8.5 s per epoch); kept epoch 7 (best val_acc 98.10%)` */
+function trainingSummary(history: readonly EpochRecord[], seconds: number, keptEpoch: number | undefined): string {
+  const epochs = history.length;
+  let text = `${epochs} epoch${epochs === 1 ? '' : 's'} in ${seconds.toFixed(1)} s (${(seconds / Math.max(1, epochs)).toFixed(1)} s per epoch)`;
+  if (keptEpoch !== undefined) {
+    const kept = history[keptEpoch - 1];
+    text += `; kept epoch ${keptEpoch} (best val_acc ${((kept.valAccuracy ?? 0) * 100).toFixed(2)}%)`;
+  }
+  return text;
 }
 
 /** Test loss and accuracy. */

@@ -1,0 +1,91 @@
+/**
+ * Comparing trained models: one table and one chart of parameters, seconds
+ * per epoch and test accuracy, beside what the source tutorials report.
+ */
+import type { Figure } from '../charts/figure';
+import { PALETTE } from '../charts/theme';
+import { renderVegaLite } from '../charts/vega-render';
+import { markdownTable, showMarkdown } from '../notebook/display';
+import type { ModelResult } from './results';
+import { REPORTED_TEST_ACCURACY } from './seed-results';
+
+const percent = (value: number) => `${(100 * value).toFixed(2)}%`;
+
+/** Header and rows of the comparison table (one row per model, in the order given). */
+export function comparisonRows(results: readonly ModelResult[]): { header: string[]; rows: string[][] } {
+  return {
+    header: ['model', 'parameters', 'epochs (kept)', 's / epoch', 'backend', 'test accuracy', 'tutorial reports'],
+    rows: results.map((r) => [
+      r.name,
+      r.parameters.toLocaleString('en-US'),
+      r.keptEpoch === undefined ? String(r.epochs) : `${r.epochs} (${r.keptEpoch})`,
+      r.secondsPerEpoch.toFixed(1),
+      r.backend,
+      percent(r.testAccuracy),
+      REPORTED_TEST_ACCURACY[r.name] ? percent(REPORTED_TEST_ACCURACY[r.name].accuracy) : '—',
+    ]),
+  };
+}
+
+/** The comparison as a Markdown table (for READMEs and notebooks). */
+export function comparisonTable(results: readonly ModelResult[]): string {
+  const { header, rows } = comparisonRows(results);
+  return markdownTable(header, rows);
+}
+
+/** Shows the comparison table in a notebook (printed in a terminal). */
+export function showComparison(results: readonly ModelResult[]): void {
+  showMarkdown(comparisonTable(results));
+}
+
+/**
+ * Two panels side by side: test accuracy per model (with the tutorial's
+ * figure where it reports one) and seconds per training epoch.
+ */
+export function comparisonFigure(results: readonly ModelResult[], title = 'Models compared'): Promise<Figure> {
+  if (results.length === 0) throw new Error('comparisonFigure: no results');
+  const names = results.map((r) => r.name);
+  const accuracy = results.flatMap((r) => {
+    const points = [{ model: r.name, source: 'this series', accuracy: 100 * r.testAccuracy }];
+    const reported = REPORTED_TEST_ACCURACY[r.name];
+    if (reported) points.push({ model: r.name, source: 'tutorial reports', accuracy: 100 * reported.accuracy });
+    return points;
+  });
+  const height = Math.max(120, 28 * results.length);
+  return renderVegaLite(
+    {
+      title,
+      hconcat: [
+        {
+          width: 280,
+          height,
+          title: 'Test accuracy (%)',
+          data: { values: accuracy },
+          mark: { type: 'point', filled: true, size: 90 },
+          encoding: {
+            y: { field: 'model', type: 'nominal', sort: names, title: null },
+            x: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } },
+            color: {
+              field: 'source', type: 'nominal', sort: ['this series', 'tutorial reports'],
+              scale: { domain: ['this series', 'tutorial reports'], range: [PALETTE[0], PALETTE[1]] },
+              legend: { title: null, orient: 'bottom' },
+            },
+            shape: { field: 'source', type: 'nominal', sort: ['this series', 'tutorial reports'], legend: { title: null, orient: 'bottom' } },
+          },
+        },
+        {
+          width: 220,
+          height,
+          title: 'Seconds per epoch',
+          data: { values: results.map((r) => ({ model: r.name, seconds: r.secondsPerEpoch })) },
+          mark: { type: 'bar', color: PALETTE[2] },
+          encoding: {
+            y: { field: 'model', type: 'nominal', sort: names, title: null },
+            x: { field: 'seconds', type: 'quantitative', title: `seconds per epoch (${results[0].backend})` },
+          },
+        },
+      ],
+    },
+    title,
+  );
+}

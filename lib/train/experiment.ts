@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { DigitSet } from '../data/digit-set';
+import type { Architecture } from '../models/architectures';
+import type { BuildOptions } from '../models/common';
+import { type SavedModel, saveModel } from '../models/persist';
+import { currentProfile, epochsFor, type Profile } from '../profile';
+import type { ModelResult } from '../reports/results';
+import { type Evaluation, evaluateModel, type ProgressMode, type TrainResult, trainModel } from './train';
+
+export interface ArchitectureRunOptions {
+  /** Profile capping the epochs; default the current one (MNIST_PROFILE). */
+  readonly profile?: Profile;
+  /** Seed of the weights, shuffles, dropout and validation split; default 0. */
+  readonly seed?: number;
+  /** Share of the training images held out for validation; default 0.1. */
+  readonly validationSplit?: number;
+  /** Keep the weights of the best epoch by validation accuracy; default true. */
+  readonly restoreBestWeights?: boolean;
+  /** Epochs instead of the architecture's own (still capped by the profile). */
+  readonly epochs?: number;
+  /** Changes to the architecture's build defaults (optimiser, learning rate). */
+  readonly build?: Omit<BuildOptions, 'seed'>;
+  readonly progress?: ProgressMode;
+}
+
+/** A trained architecture: the model, its history, its test score and the record for results.json. */
+export interface ArchitectureRun {
+  readonly architecture: Architecture;
+  readonly model: tfl.LayersModel;
+  readonly training: TrainResult;
+  readonly test: Evaluation;
+  readonly result: ModelResult;
+}
+
+/**
+ * Builds an architecture, trains it with its tutorial's batch size and epochs
+ * (a seeded validation split held out, the best epoch kept), and scores it on
+ * the test set. The caller owns the returned model (dispose it when done).
+ */
+export async function trainArchitecture(
+  architecture: Architecture,
+  data: { readonly train: DigitSet; readonly test: DigitSet },
+  options: ArchitectureRunOptions = {},
+): Promise<ArchitectureRun> {
+  const profile = options.profile ?? currentProfile();
+  const seed = options.seed ?? 0;
+  const epochs = epochsFor(options.epochs ?? architecture.epochs, profile);
+  const model = architecture.build({ ...options.build, seed });
+  try {
+    const training = await trainModel(model, data.train, {
+      epochs,
+      batchSize: architecture.batchSize,
+      inputLayout: architecture.inputLayout,
+      validationSplit: options.validationSplit ?? 0.1,
+      restoreBestWeights: options.restoreBestWeights ?? true,
+      seed,
+      progress: options.progress,
+      title: architecture.name,
+    });
+    const test = await evaluateModel(model, data.test, architecture.inputLayout);
+    const kept = training.history[training.keptEpoch - 1];
+    const result: ModelResult = {
+      name: architecture.name,
+      description: architecture.description,
+      parameters: model.countParams(),
+      epochs,
+      batchSize: architecture.batchSize,
+      backend: tf.getBackend(),
+      profile: profile.name,
+      trainImages: training.trainImages,
+      trainingSeconds: round(training.seconds, 2),
+      secondsPerEpoch: round(training.seconds / epochs, 2),
+      testAccuracy: round(test.accuracy, 4),
+      testLoss: round(test.loss, 4),
+      validationImages: training.validationImages,
+      validationAccuracy: kept.valAccuracy === undefined ? undefined : round(kept.valAccuracy, 4),
+      keptEpoch: training.keptEpoch,
+      seed,
+      finishedAt: new Date().toISOString(),
+    };
+    return { architecture, model, training, test, result };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+/** The run with the best validation accuracy (choosing by test accuracy would tune on the test set). */
+export function bestByValidation<T extends { readonly result: ModelResult }>(runs: readonly T[]): T {
+  if (runs.length === 0) throw new Error('bestByValidation: no runs');
+  return runs.reduce((best, run) => ((run.result.validationAccuracy ?? -1) > (best.result.validationAccuracy ?? -1) ? run : best));
+}
+
+/** What a saved run's model.json carries as metadata: which architecture, how to feed it, and its results. */
+export interface RunMetadata {
+  readonly architecture: string;
+  readonly inputLayout: string;
+  readonly result: ModelResult;
+}
+
+/** Saves a trained run's model to a folder with its architecture, input layout and results as metadata. */
+export function saveRun(run: ArchitectureRun, dir: string): Promise<SavedModel> {
+  const metadata: RunMetadata = { architecture: run.architecture.name, inputLayout: run.architecture.inputLayout, result: run.result };
+  return saveModel(run.model, dir, { ...metadata });
+}
