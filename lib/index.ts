@@ -7,7 +7,7 @@ export * as tf from './tf';
 export { DataFileError } from './errors';
 export { SeededRandom } from './random';
 export { currentProfile, describeProfile, epochsFor, profileByName, PROFILE_ENV, type Profile, type ProfileName } from './profile';
-export { projectRoot, defaultDataDir, reportsDir } from './paths';
+export { projectRoot, defaultDataDir, reportsDir, modelsDir, modelsDirFor, notebookResultsFile, bestCnnDir, displayPath } from './paths';
 
 export * from './data/idx';
 export * from './data/digit-set';
@@ -25,14 +25,24 @@ export { useBestBackend, parseBackendName, BACKEND_NAMES, BACKEND_ENV, type Back
 
 export { buildMlp, type MlpOptions } from './models/mlp';
 export * from './models/architectures';
-export { buildCnn, type CnnLayer, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LARGER_LAYERS } from './models/cnn';
+export { buildCnn, type CnnLayer, type CnnOptions, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LARGER_LAYERS } from './models/cnn';
 export { compileClassifier, seededGlorot, type BuildOptions, type OptimizerName } from './models/common';
-export { trainModel, trainStep, batchAccuracy, evaluateModel, type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation } from './train/train';
+export { modelSummary, formatModelSummary, showModelSummary, type ModelSummary, type SummaryRow } from './models/summary';
+export { saveModel, loadModel, readModelMetadata, type SavedModel, type LoadedModel, type LoadModelOptions, type ModelMetadata } from './models/persist';
+export { SeededDropout, seededDropout, dropoutSeed } from './models/seeded-dropout';
+export {
+  trainModel, trainStep, batchAccuracy, evaluateModel,
+  type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation, type EvaluateOptions, type TrainingProgress, type ProgressMode,
+} from './train/train';
+export { trainArchitecture, bestByValidation, saveRun, type ArchitectureRun, type ArchitectureRunOptions, type RunMetadata } from './train/experiment';
+export { notebookProgress } from './train/notebook-progress';
 export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';
 export { HeapAdamOptimizer } from './train/heap-adam';
 export { measureArchitecture, type Measurement, type MeasureOptions } from './bench/measure';
 export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
 export * from './reports/series-figures';
+export { comparisonRows, comparisonTable, showComparison, comparisonFigure } from './reports/comparison';
+export { REPORTED_TEST_ACCURACY } from './reports/seed-results';
 
 export { Figure } from './charts/figure';
 export { imageGrid, type GrayImages, type ImageGridOptions } from './charts/image-grid';
@@ -43,3 +53,5 @@ export { lineChart, type LineSeries } from './charts/line-chart';
 export { heatmap, type HeatmapOptions } from './charts/heatmap';
 export { type ChartOptions } from './charts/vega-render';
 export { PALETTE } from './charts/theme';
+export { stackFigures } from './charts/stack';
+export { trainingCurves } from './charts/training-curves';

@@ -41,9 +41,9 @@ test('a figure saves as SVG atomically and refuses other extensions', async () =
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-test('markdownTable right-aligns numeric columns and escapes pipes', () => {
-  expect(markdownTable(['digit', 'count'], [['a|b', 3], ['c', 10]])).toBe(
-    ['| digit | count |', '| --- | ---: |', '| a\\|b | 3 |', '| c | 10 |'].join('\n'),
+test('markdownTable right-aligns numeric columns, separates thousands and escapes pipes', () => {
+  expect(markdownTable(['digit', 'count', 'share', 'note'], [['a|b', 3, '98.24%', '1'], ['c', 12345, '—', 'x']])).toBe(
+    ['| digit | count | share | note |', '| --- | ---: | ---: | --- |', '| a\\|b | 3 | 98.24% | 1 |', '| c | 12,345 | — | x |'].join('\n'),
   );
 });
 

@@ -10,33 +10,54 @@ import { eachArgument } from './args';
 import { parseBackendName, useBestBackend } from '../backend/select';
 import { labelCounts } from '../data/digit-set';
 import { loadMnist, mnistForProfile } from '../data/mnist';
-import { MLP_784 } from '../models/architectures';
-import { reportsDir } from '../paths';
-import { currentProfile, epochsFor, profileByName, type Profile } from '../profile';
-import { recordResult } from '../reports/results';
+import { type Architecture, ARCHITECTURE_LIST, architectureByName } from '../models/architectures';
+import { loadModel, saveModel } from '../models/persist';
+import { trainingCurves } from '../charts/training-curves';
+import type { Figure } from '../charts/figure';
+import { bestCnnDir, modelsDirFor, reportsDir } from '../paths';
+import { currentProfile, profileByName, type Profile } from '../profile';
+import { comparisonFigure, comparisonTable } from '../reports/comparison';
+import { type ModelResult, recordResult } from '../reports/results';
 import { dataFigures } from '../reports/series-figures';
-import { terminalProgress } from '../train/progress-bar';
-import { evaluateModel, trainModel } from '../train/train';
+import { bestByValidation, saveRun, trainArchitecture } from '../train/experiment';
 
 interface Args {
   profile: Profile;
   backend?: ReturnType<typeof parseBackendName>;
   /** Folder for results and figures; default reports/ (reports/quick/ in the quick profile). */
   out?: string;
+  /** Folder for the trained models; default models/ (models/quick/ in the quick profile). */
+  models?: string;
+  /** Architectures to train; default all of them. */
+  architectures: Architecture[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { profile: currentProfile() };
+  const args: Args = { profile: currentProfile(), architectures: [...ARCHITECTURE_LIST] };
+  let chosen: Architecture[] | undefined;
   eachArgument(argv, (flag, value) => {
     if (flag === '--profile') args.profile = profileByName(value());
     else if (flag === '--backend') args.backend = parseBackendName(value());
     else if (flag === '--out') args.out = path.resolve(value());
+    else if (flag === '--models') args.models = path.resolve(value());
+    else if (flag === '--arch') (chosen ??= []).push(...value().split(',').map((name) => architectureByName(name.trim())));
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm start [-- --profile quick|full] [--backend tensorflow|wasm|cpu] [--out DIR]');
+      console.log(
+        'usage: npm start [-- --profile quick|full] [--backend tensorflow|wasm|cpu] [--arch NAME[,NAME...]] [--out DIR] [--models DIR]\n' +
+          `architectures: ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')} (default: all)`,
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
   });
+  if (chosen) args.architectures = chosen;
   return args;
+}
+
+/** Saves a figure as SVG and PNG under `folder/name` and says so. */
+async function saveFigure(folder: string, name: string, figure: Figure): Promise<void> {
+  await figure.save(path.join(folder, `${name}.svg`));
+  await figure.save(path.join(folder, `${name}.png`));
+  console.log(`  ${path.join(path.relative(process.cwd(), folder) || '.', name)}.svg and .png`);
 }
 
 const step = (text: string) => console.log(`\n== ${text}`);
@@ -63,37 +84,48 @@ async function main(argv: string[]): Promise<void> {
 
   step('Figures');
   const figures = path.join(outDir, 'figures');
-  for (const { name, figure } of await dataFigures(mnist.train, mnist.test)) {
-    await figure.save(path.join(figures, `${name}.svg`));
-    await figure.save(path.join(figures, `${name}.png`));
-    console.log(`  ${path.join(path.relative(process.cwd(), figures) || '.', name)}.svg and .png`);
-  }
+  for (const { name, figure } of await dataFigures(mnist.train, mnist.test)) await saveFigure(figures, name, figure);
 
-  const arch = MLP_784;
-  step(`Training ${arch.name}: ${arch.description} (${arch.source})`);
-  const model = arch.build({ seed: 0 });
-  const epochs = epochsFor(arch.epochs, profile);
-  const progress = terminalProgress();
-  const trained = await trainModel(model, data.train, { epochs, batchSize: arch.batchSize, inputLayout: arch.inputLayout, seed: 0, ...progress });
-  const test = await evaluateModel(model, data.test, arch.inputLayout);
-  console.log(`  test accuracy ${(test.accuracy * 100).toFixed(2)}%, test loss ${test.loss.toFixed(4)}, ${trained.seconds.toFixed(1)} s`);
+  const models = args.models ?? modelsDirFor(profile.name);
   const resultsFile = path.join(outDir, 'results.json');
-  await recordResult(resultsFile, {
-    name: arch.name,
-    description: arch.description,
-    parameters: model.countParams(),
-    epochs,
-    batchSize: arch.batchSize,
-    backend: backend.name,
-    profile: profile.name,
-    trainImages: data.train.count,
-    trainingSeconds: Number(trained.seconds.toFixed(2)),
-    secondsPerEpoch: Number((trained.seconds / epochs).toFixed(2)),
-    testAccuracy: Number(test.accuracy.toFixed(4)),
-    testLoss: Number(test.loss.toFixed(4)),
-    finishedAt: new Date().toISOString(),
-  });
-  model.dispose();
+  const results: ModelResult[] = [];
+  for (const arch of args.architectures) {
+    step(`Training ${arch.name}: ${arch.description} (${arch.source})`);
+    const run = await trainArchitecture(arch, data, { profile, seed: 0, progress: 'auto' });
+    try {
+      const { result } = run;
+      console.log(
+        `  test accuracy ${(result.testAccuracy * 100).toFixed(2)}%, test loss ${result.testLoss.toFixed(4)}, ` +
+          `${result.trainingSeconds.toFixed(1)} s (${result.secondsPerEpoch.toFixed(1)} s per epoch on ${backend.name})`,
+      );
+      await recordResult(resultsFile, result);
+      results.push(result);
+      const saved = path.join(models, arch.name);
+      await saveRun(run, saved);
+      console.log(`  model saved to ${path.relative(process.cwd(), saved)}/`);
+      await saveFigure(figures, `${arch.name}-training-curves`, await trainingCurves(run.training.history, `${arch.name}: training curves`));
+    } finally {
+      run.model.dispose();
+    }
+  }
+  const cnns = results.filter((result) => architectureByName(result.name).inputLayout === 'image');
+  if (cnns.length > 0) {
+    // The CNN chapters 05-07 and the predict command use: the best by validation accuracy.
+    const best = bestByValidation(cnns.map((result) => ({ result }))).result;
+    const bestDir = args.models ? path.join(models, 'best-cnn') : bestCnnDir(profile.name);
+    const loaded = await loadModel(path.join(models, best.name));
+    try {
+      await saveModel(loaded.model, bestDir, loaded.metadata);
+    } finally {
+      loaded.model.dispose();
+    }
+    console.log(`  best CNN by validation accuracy: ${best.name}, saved to ${path.relative(process.cwd(), bestDir)}/`);
+  }
+  if (results.length > 0) {
+    step('Comparison');
+    console.log(comparisonTable(results));
+    await saveFigure(figures, 'models-compared', await comparisonFigure(results));
+  }
   step('Done');
   console.log(`Results: ${resultsFile}`);
 }

@@ -2,7 +2,19 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { InputLayout } from '../data/tensors';
 import { buildCnn, CNN_32_64_64_LAYERS, CNN_LARGER_LAYERS, CNN_SIMPLE_LAYERS, type CnnLayer, LENET5_LAYERS } from './cnn';
 import type { BuildOptions, OptimizerName } from './common';
-import { buildMlp } from './mlp';
+import { buildMlp, type MlpOptions } from './mlp';
+
+/**
+ * Options of `Architecture.build`: those of every builder (seed, optimiser,
+ * learning rate), plus the few hyperparameters worth varying. Anything left
+ * out keeps the value the source tutorial used.
+ */
+export interface ArchitectureBuildOptions extends BuildOptions {
+  /** Rate of the dropout layers (cnn-simple and cnn-larger; their default is 0.2); an error for the others. */
+  readonly dropout?: number;
+  /** Activation of the hidden layers of the MLPs (default relu); an error for the CNNs. */
+  readonly activation?: MlpOptions['activation'];
+}
 
 /** A network of the source tutorials with the hyperparameters they used. */
 export interface Architecture {
@@ -14,17 +26,25 @@ export interface Architecture {
   readonly source: string;
   /** How images are fed: flattened rows (MLPs) or 28x28x1 (CNNs). */
   readonly inputLayout: InputLayout;
+  /** Batch size, epochs and optimiser of the source tutorial (build's default optimiser). */
   readonly batchSize: number;
   readonly epochs: number;
-  /** A fresh, compiled model with seeded initial weights. */
-  build(options?: BuildOptions): tfl.LayersModel;
+  readonly optimizer: OptimizerName;
+  /**
+   * A fresh, compiled model with seeded initial weights (and, for the CNNs,
+   * seeded dropout masks); options override the source's hyperparameters.
+   */
+  build(options?: ArchitectureBuildOptions): tfl.LayersModel;
 }
 
 function mlp(name: string, hidden: number[], source: string, batchSize: number, epochs: number): Architecture {
   return {
-    name, source, batchSize, epochs, inputLayout: 'flat',
+    name, source, batchSize, epochs, optimizer: 'adam', inputLayout: 'flat',
     description: `MLP 784-${hidden.join('-')}-10 (relu, softmax)`,
-    build: (options = {}) => buildMlp({ ...options, hidden }),
+    build: (options = {}) => {
+      if (options.dropout !== undefined) throw new Error(`${name} has no dropout layer to set the rate of`);
+      return buildMlp({ ...options, hidden });
+    },
   };
 }
 
@@ -40,8 +60,12 @@ function cnn(
   fit: { source: string; description: string; batchSize: number; epochs: number; optimizer: OptimizerName },
 ): Architecture {
   return {
-    name, source: fit.source, description: fit.description, batchSize: fit.batchSize, epochs: fit.epochs, inputLayout: 'image',
-    build: (options = {}) => buildCnn(name.replace(/-/g, '_'), layers, { ...options, defaultOptimizer: fit.optimizer }),
+    name, source: fit.source, description: fit.description, batchSize: fit.batchSize, epochs: fit.epochs, optimizer: fit.optimizer,
+    inputLayout: 'image',
+    build: (options = {}) => {
+      if (options.activation !== undefined) throw new Error(`${name}: the activation option is for the MLPs; a CNN's activations are part of its layer list`);
+      return buildCnn(name.replace(/-/g, '_'), layers, { ...options, defaultOptimizer: fit.optimizer });
+    },
   };
 }
 

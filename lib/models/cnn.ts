@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type BuildOptions, compileClassifier, seededGlorot } from './common';
+import { dropoutSeed, seededDropout } from './seeded-dropout';
 
 /** One layer of a small CNN, described as data so each architecture reads as a list. */
 export type CnnLayer =
@@ -8,12 +9,28 @@ export type CnnLayer =
   | { readonly dropout: number }
   | { readonly dense: number; readonly activation: 'relu' | 'tanh' };
 
+/** Options of `buildCnn`: those of every builder, plus the architecture's defaults and overrides. */
+export interface CnnOptions extends BuildOptions {
+  /** Optimiser when `optimizer` is not given (the one the source tutorial used); default adam. */
+  readonly defaultOptimizer?: BuildOptions['optimizer'];
+  /** Rate of every dropout layer, replacing the rates in the layer list; must be in [0, 1). */
+  readonly dropout?: number;
+}
+
 /**
  * A convolutional classifier for 28x28x1 images: the given layers, a flatten
- * before the first dense layer, and a 10-way softmax output.
+ * before the first dense layer, and a 10-way softmax output. Weights and
+ * dropout masks are seeded from `options.seed` and each layer's position, so
+ * the same seed gives the same model and the same training run.
  */
-export function buildCnn(name: string, layers: readonly CnnLayer[], options: BuildOptions & { defaultOptimizer: BuildOptions['optimizer'] }): tfl.Sequential {
+export function buildCnn(name: string, layers: readonly CnnLayer[], options: CnnOptions = {}): tfl.Sequential {
   const seed = options.seed ?? 0;
+  if (options.dropout !== undefined && !(options.dropout >= 0 && options.dropout < 1)) {
+    throw new RangeError(`dropout rate must be in [0, 1), got ${options.dropout}`);
+  }
+  if (options.dropout !== undefined && !layers.some((layer) => 'dropout' in layer)) {
+    throw new Error(`${name} has no dropout layer to set the rate of`);
+  }
   const model = tfl.sequential({ name });
   let flattened = false;
   const first = (i: number) => (i === 0 ? { inputShape: [28, 28, 1] } : {});
@@ -28,8 +45,8 @@ export function buildCnn(name: string, layers: readonly CnnLayer[], options: Bui
     } else if ('pool' in layer) {
       model.add(tfl.layers.maxPooling2d({ ...first(i), poolSize: layer.pool, name: `pool_${i + 1}` }));
     } else if ('dropout' in layer) {
-      // No seed here: tfjs-layers would reuse one seed, so one mask, on every step.
-      model.add(tfl.layers.dropout({ rate: layer.dropout, name: `dropout_${i + 1}` }));
+      // A fresh mask per training step, drawn from the model's seed, the layer's position and the step.
+      model.add(seededDropout({ ...first(i), rate: options.dropout ?? layer.dropout, seed: dropoutSeed(seed, i), name: `dropout_${i + 1}` }));
     } else {
       if (!flattened) model.add(tfl.layers.flatten({ name: 'flatten' }));
       flattened = true;
