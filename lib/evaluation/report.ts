@@ -1,0 +1,92 @@
+/**
+ * Evaluation results as notebooks show them: a per-class metrics table, the
+ * confusion matrix as a heatmap, the mistakes as images, and one image's
+ * class probabilities as bars.
+ */
+import { barChart } from '../charts/bar-chart';
+import type { Figure } from '../charts/figure';
+import { heatmap } from '../charts/heatmap';
+import { imageGrid } from '../charts/image-grid';
+import type { DigitSet } from '../data/digit-set';
+import { markdownTable, showMarkdown } from '../notebook/display';
+import { type AveragedMetrics, type ClassificationMetrics, type Matrix, type Mistake, normaliseRows } from './metrics';
+
+const percent = (value: number): string => `${(100 * value).toFixed(2)}%`;
+
+/**
+ * Header and rows of the per-class table: digit, support, precision, recall
+ * and F1 (percentages, 2 decimals), then the macro and weighted averages and
+ * accuracy. Accuracy fills all three columns: with one label per image it is
+ * the micro average of precision, of recall and of F1 alike.
+ */
+export function metricsTableRows(metrics: ClassificationMetrics): { header: string[]; rows: (string | number)[][] } {
+  const row = (name: string, support: number, m: AveragedMetrics): (string | number)[] => [name, support, percent(m.precision), percent(m.recall), percent(m.f1)];
+  const accuracy = { precision: metrics.accuracy, recall: metrics.accuracy, f1: metrics.accuracy };
+  return {
+    header: ['digit', 'support', 'precision', 'recall', 'F1'],
+    rows: [
+      ...metrics.perClass.map((m) => row(String(m.digit), m.support, m)),
+      row('macro average', metrics.total, metrics.macro),
+      row('weighted average', metrics.total, metrics.weighted),
+      row('accuracy', metrics.total, accuracy),
+    ],
+  };
+}
+
+/** The per-class table as Markdown (see `metricsTableRows`). */
+export function classMetricsTable(metrics: ClassificationMetrics): string {
+  const { header, rows } = metricsTableRows(metrics);
+  return markdownTable(header, rows);
+}
+
+/** Shows the per-class table in a notebook (printed in a terminal). */
+export function showClassMetrics(metrics: ClassificationMetrics): void {
+  showMarkdown(classMetricsTable(metrics));
+}
+
+/** How `confusionMatrixFigure` draws. */
+export interface ConfusionMatrixFigureOptions {
+  /** Show each row as percentages of its true class instead of counts; default false. */
+  readonly normalised?: boolean;
+  readonly title?: string;
+}
+
+/**
+ * A confusion matrix as an annotated heatmap: true digits down the side,
+ * predicted digits along the bottom. Normalised, each cell shows the
+ * percentage of the true digit's images (one decimal).
+ */
+export function confusionMatrixFigure(matrix: Matrix, options: ConfusionMatrixFigureOptions = {}): Promise<Figure> {
+  const normalised = options.normalised ?? false;
+  const values = normalised ? normaliseRows(matrix).map((row) => row.map((share) => 100 * share)) : matrix;
+  return heatmap(values, {
+    title: options.title ?? (normalised ? 'Confusion matrix (% of each true digit)' : 'Confusion matrix'),
+    xLabel: 'predicted digit',
+    yLabel: 'true digit',
+    format: normalised ? '.1f' : 'd',
+  });
+}
+
+/**
+ * The first `count` mistakes (as `misclassified` orders them: most confident
+ * first) as images captioned "true → predicted".
+ */
+export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], count = 30, title?: string): Figure {
+  const shown = mistakes.slice(0, Math.max(0, count));
+  return imageGrid(
+    { pixels: set.images, count: set.count, rows: set.rows, cols: set.cols },
+    {
+      indices: shown.map((m) => m.index),
+      labels: shown.map((m) => m.actual),
+      predictions: shown.map((m) => m.predicted),
+      columns: 10,
+      title: title ?? `${shown.length} of ${mistakes.length} mistakes, most confident first (true \u2192 predicted)`,
+    },
+  );
+}
+
+/** One image's class probabilities as bars, in percent, one bar per digit. */
+export function probabilityBarFigure(probabilities: ArrayLike<number>, title = 'Predicted probability of each digit'): Promise<Figure> {
+  const values = Array.from(probabilities, (p) => 100 * p);
+  return barChart(values.map((_, digit) => String(digit)), values, { title, xLabel: 'digit', yLabel: 'probability (%)' });
+}
