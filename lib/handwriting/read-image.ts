@@ -1,0 +1,136 @@
+/**
+ * Reading a photo or scan of a handwritten digit: PNG or JPEG, recognised by
+ * its first bytes, into a grayscale image (see luminance.ts). The size in the
+ * header is checked against the limits before any pixel is decoded, and every
+ * problem is a DataFileError naming the file.
+ */
+import { promises as fsp } from 'node:fs';
+import * as jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
+import { DataFileError, describeFsError } from '../errors';
+import type { GrayImage } from './gray-image';
+import {
+  type DeclaredSize,
+  type ImageFormat,
+  jpegDeclaredSize,
+  jpegHasEnd,
+  pngDeclaredSize,
+  pngLayoutProblem,
+  sniffImageFormat,
+} from './image-format';
+import { rgbToGray } from './luminance';
+import { applyOrientation, jpegOrientation } from './orientation';
+
+/** Largest width or height accepted, in pixels (a 48-megapixel phone photo is 8064 wide). */
+export const MAX_IMAGE_SIDE = 10_000;
+/** Most pixels accepted in one image: 50 megapixels (about 400 MB while decoding). */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+/** Largest file accepted, in bytes (200 MB). */
+export const MAX_IMAGE_FILE_BYTES = 200 * 1024 * 1024;
+
+/** A decoded image: grayscale pixels (0 black .. 255 white) and the format it was stored in. */
+export interface LoadedImage extends GrayImage {
+  readonly format: ImageFormat;
+}
+
+/**
+ * Reads a PNG or JPEG file into a grayscale image (0 = black, 255 = white).
+ * Transparent PNG pixels are laid over white paper; a JPEG's EXIF orientation
+ * is applied. Throws DataFileError for a missing file, a file that is not a
+ * PNG or JPEG, a damaged or cut-off file, an empty image, or one larger than
+ * MAX_IMAGE_SIDE / MAX_IMAGE_PIXELS.
+ */
+export async function readImage(file: string): Promise<LoadedImage> {
+  let size: number;
+  try {
+    const stat = await fsp.stat(file);
+    if (stat.isDirectory()) throw new DataFileError(file, 'is a directory, not an image file');
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof DataFileError) throw error;
+    throw new DataFileError(file, describeFsError(error), { cause: error });
+  }
+  if (size > MAX_IMAGE_FILE_BYTES) {
+    throw new DataFileError(file, `file too large for an image of a digit (${megabytes(size)}; the limit is ${megabytes(MAX_IMAGE_FILE_BYTES)})`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await fsp.readFile(file);
+  } catch (error) {
+    throw new DataFileError(file, describeFsError(error), { cause: error });
+  }
+  return decodeImage(bytes, file);
+}
+
+/** Decodes PNG or JPEG bytes held in memory, as readImage does; `file` names them in errors. */
+export function decodeImage(bytes: Uint8Array, file: string): LoadedImage {
+  if (bytes.length === 0) throw new DataFileError(file, 'empty file (0 bytes), not an image');
+  const sniffed = sniffImageFormat(bytes);
+  if (sniffed.kind === 'unsupported') {
+    throw new DataFileError(file, `unsupported image format ${sniffed.format}: only PNG and JPEG can be read (convert it first)`);
+  }
+  if (sniffed.kind === 'unknown') {
+    const what = sniffed.looksLikeText ? 'a text file' : 'an unknown kind of file';
+    throw new DataFileError(file, `not a PNG or JPEG image (its first bytes look like ${what})`);
+  }
+  const image = sniffed.format === 'png' ? decodePng(bytes, file) : decodeJpeg(bytes, file);
+  return { ...image, format: sniffed.format };
+}
+
+/** Refuses a declared size that is empty or over the limits, before decoding. */
+function checkDeclaredSize(declared: DeclaredSize | string, file: string, format: string): DeclaredSize {
+  if (typeof declared === 'string') throw new DataFileError(file, declared);
+  const { width, height } = declared;
+  if (width === 0 || height === 0) throw new DataFileError(file, `empty image: the ${format} header says ${width}x${height} pixels`);
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
+    throw new DataFileError(
+      file,
+      `image too large: ${width}x${height} pixels (${(width * height / 1e6).toFixed(1)} megapixels); ` +
+        `the limit is ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels, so shrink it first`,
+    );
+  }
+  return declared;
+}
+
+function decodePng(bytes: Uint8Array, file: string): GrayImage {
+  const declared = checkDeclaredSize(pngDeclaredSize(bytes), file, 'PNG');
+  const layout = pngLayoutProblem(bytes);
+  if (layout) throw new DataFileError(file, layout);
+  let png: ReturnType<typeof PNG.sync.read>;
+  try {
+    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    throw new DataFileError(file, `corrupt PNG: ${(error as Error).message}`, { cause: error });
+  }
+  if (png.width !== declared.width || png.height !== declared.height) {
+    throw new DataFileError(file, `corrupt PNG: decoded ${png.width}x${png.height} pixels, header says ${declared.width}x${declared.height}`);
+  }
+  return rgbToGray(png.data, png.width, png.height, 4);
+}
+
+function decodeJpeg(bytes: Uint8Array, file: string): GrayImage {
+  const declared = checkDeclaredSize(jpegDeclaredSize(bytes), file, 'JPEG');
+  const complete = jpegHasEnd(bytes);
+  let decoded: { width: number; height: number; data: Uint8Array };
+  try {
+    decoded = jpeg.decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: false,
+      tolerantDecoding: true,
+      maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+      maxMemoryUsageInMB: 1024,
+    });
+  } catch (error) {
+    const reason = complete ? 'corrupt JPEG' : 'truncated JPEG (no end-of-image marker: the file looks cut off)';
+    throw new DataFileError(file, `${reason}: ${(error as Error).message}`, { cause: error });
+  }
+  if (!complete) throw new DataFileError(file, 'truncated JPEG: no end-of-image marker, the file looks cut off');
+  if (decoded.width !== declared.width || decoded.height !== declared.height) {
+    throw new DataFileError(file, `corrupt JPEG: decoded ${decoded.width}x${decoded.height} pixels, header says ${declared.width}x${declared.height}`);
+  }
+  return applyOrientation(rgbToGray(decoded.data, decoded.width, decoded.height, 3), jpegOrientation(bytes));
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
