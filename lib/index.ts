@@ -7,7 +7,7 @@ export * as tf from './tf';
 export { DataFileError } from './errors';
 export { SeededRandom } from './random';
 export { currentProfile, describeProfile, epochsFor, profileByName, PROFILE_ENV, type Profile, type ProfileName } from './profile';
-export { projectRoot, defaultDataDir, reportsDir, modelsDir, modelsDirFor, notebookResultsFile, bestCnnDir, displayPath } from './paths';
+export { projectRoot, defaultDataDir, reportsDir, modelsDir, MODELS_DIR_ENV, modelsDirFor, notebookResultsFile, bestCnnDir, displayPath } from './paths';
 
 export * from './data/idx';
 export * from './data/digit-set';
@@ -36,11 +36,21 @@ export {
 } from './train/train';
 export { trainArchitecture, bestByValidation, saveRun, type ArchitectureRun, type ArchitectureRunOptions, type RunMetadata } from './train/experiment';
 export { notebookProgress } from './train/notebook-progress';
+export { loadOrTrainBestCnn, DEFAULT_CNN, type ReadyCnn, type BestCnnOptions } from './train/best-cnn';
 export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';
 export { HeapAdamOptimizer } from './train/heap-adam';
 export { measureArchitecture, type Measurement, type MeasureOptions } from './bench/measure';
 export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
 export * from './reports/series-figures';
+export { predictProbabilities, predictedLabels } from './evaluation/predict';
+export {
+  confusionMatrix, normaliseRows, classMetrics, mostConfusedPairs, misclassified,
+  type ClassMetrics, type AveragedMetrics, type ClassificationMetrics, type ConfusedPair, type Mistake,
+} from './evaluation/metrics';
+export {
+  metricsTableRows, classMetricsTable, showClassMetrics, confusionMatrixFigure, mistakesFigure, probabilityBarFigure,
+  type ConfusionMatrixFigureOptions,
+} from './evaluation/report';
 export { comparisonRows, comparisonTable, showComparison, comparisonFigure } from './reports/comparison';
 export { REPORTED_TEST_ACCURACY } from './reports/seed-results';
 
@@ -55,3 +65,6 @@ export { type ChartOptions } from './charts/vega-render';
 export { PALETTE } from './charts/theme';
 export { stackFigures } from './charts/stack';
 export { trainingCurves } from './charts/training-curves';
+/** Chapter 06's network written from scratch with typed arrays (no tensors, no autodiff). */
+export * as scratch from './scratch';
+export * from './handwriting';

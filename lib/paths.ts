@@ -36,9 +36,16 @@ export function reportsDir(): string {
   return path.join(projectRoot(), 'reports');
 }
 
-/** Where trained models are saved: `<project>/models/<name>/` (model.json and weights.bin). */
+/** Environment variable that moves the models folder elsewhere. */
+export const MODELS_DIR_ENV = 'MNIST_MODELS_DIR';
+
+/**
+ * Where trained models are saved: `<project>/models/<name>/` (model.json and
+ * weights.bin), or the folder MNIST_MODELS_DIR names.
+ */
 export function modelsDir(): string {
-  return path.join(projectRoot(), 'models');
+  const fromEnv = process.env[MODELS_DIR_ENV];
+  return fromEnv ? path.resolve(fromEnv) : path.join(projectRoot(), 'models');
 }
 
 /**
