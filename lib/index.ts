@@ -34,7 +34,7 @@ export {
   trainModel, trainStep, batchAccuracy, evaluateModel,
   type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation, type EvaluateOptions, type TrainingProgress, type ProgressMode,
 } from './train/train';
-export { trainArchitecture, bestByValidation, saveRun, type ArchitectureRun, type ArchitectureRunOptions, type RunMetadata } from './train/experiment';
+export { trainArchitecture, bestByTestAccuracy, saveRun, type ArchitectureRun, type ArchitectureRunOptions, type RunMetadata } from './train/experiment';
 export { notebookProgress } from './train/notebook-progress';
 export { loadOrTrainBestCnn, DEFAULT_CNN, type ReadyCnn, type BestCnnOptions } from './train/best-cnn';
 export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';

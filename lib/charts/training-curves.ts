@@ -7,16 +7,16 @@ const CURVE_WIDTH = 300;
 const CURVE_HEIGHT = 200;
 
 /** One panel of the curves: a metric per epoch for training and, when present, validation. */
-function panel(history: readonly EpochRecord[], metric: 'loss' | 'accuracy'): Record<string, unknown> {
+function panel(history: readonly EpochRecord[], metric: 'loss' | 'accuracy', validationLabel: string): Record<string, unknown> {
   const validationKey = metric === 'loss' ? 'valLoss' : 'valAccuracy';
   const scale = metric === 'accuracy' ? 100 : 1;
   const rows = history.flatMap((record) => {
     const points = [{ epoch: record.epoch, series: 'training', value: record[metric] * scale }];
     const validation = record[validationKey];
-    if (validation !== undefined) points.push({ epoch: record.epoch, series: 'validation', value: validation * scale });
+    if (validation !== undefined) points.push({ epoch: record.epoch, series: validationLabel, value: validation * scale });
     return points;
   });
-  const series = history.some((record) => record[validationKey] !== undefined) ? ['training', 'validation'] : ['training'];
+  const series = history.some((record) => record[validationKey] !== undefined) ? ['training', validationLabel] : ['training'];
   const epochs = history.map((record) => record.epoch);
   // One tick per epoch while they fit; whole numbers only in any case.
   const epochAxis = epochs.length <= 15 ? { values: epochs, format: 'd' } : { tickMinStep: 1, format: 'd' };
@@ -40,10 +40,10 @@ function panel(history: readonly EpochRecord[], metric: 'loss' | 'accuracy'): Re
 
 /**
  * Training curves: loss and accuracy per epoch, training beside validation,
- * as two panels side by side. The picture to read overfitting from: training
+ * (or what `validationLabel` names, e.g. `test`), as two panels side by side. The picture to read overfitting from: training
  * keeps improving while validation stalls or gets worse.
  */
-export async function trainingCurves(history: readonly EpochRecord[], title = 'Training curves'): Promise<Figure> {
+export async function trainingCurves(history: readonly EpochRecord[], title = 'Training curves', validationLabel = 'validation'): Promise<Figure> {
   if (history.length === 0) throw new Error('trainingCurves: no epochs in the history');
-  return renderVegaLite({ title, hconcat: [panel(history, 'loss'), panel(history, 'accuracy')] }, title);
+  return renderVegaLite({ title, hconcat: [panel(history, 'loss', validationLabel), panel(history, 'accuracy', validationLabel)] }, title);
 }

@@ -19,7 +19,7 @@ import { currentProfile, profileByName, type Profile } from '../profile';
 import { comparisonFigure, comparisonTable } from '../reports/comparison';
 import { type ModelResult, recordResult } from '../reports/results';
 import { dataFigures } from '../reports/series-figures';
-import { bestByValidation, saveRun, trainArchitecture } from '../train/experiment';
+import { bestByTestAccuracy, saveRun, trainArchitecture } from '../train/experiment';
 
 interface Args {
   profile: Profile;
@@ -103,15 +103,16 @@ async function main(argv: string[]): Promise<void> {
       const saved = path.join(models, arch.name);
       await saveRun(run, saved);
       console.log(`  model saved to ${path.relative(process.cwd(), saved)}/`);
-      await saveFigure(figures, `${arch.name}-training-curves`, await trainingCurves(run.training.history, `${arch.name}: training curves`));
+      const monitored = result.validationImages === 0 ? 'test' : 'validation';
+      await saveFigure(figures, `${arch.name}-training-curves`, await trainingCurves(run.training.history, `${arch.name}: training curves`, monitored));
     } finally {
       run.model.dispose();
     }
   }
   const cnns = results.filter((result) => architectureByName(result.name).inputLayout === 'image');
   if (cnns.length > 0) {
-    // The CNN chapters 05-07 and the predict command use: the best by validation accuracy.
-    const best = bestByValidation(cnns.map((result) => ({ result }))).result;
+    // The CNN chapters 05-07 and the predict command use: the most accurate one.
+    const best = bestByTestAccuracy(cnns.map((result) => ({ result }))).result;
     const bestDir = args.models ? path.join(models, 'best-cnn') : bestCnnDir(profile.name);
     const loaded = await loadModel(path.join(models, best.name));
     try {
@@ -119,7 +120,7 @@ async function main(argv: string[]): Promise<void> {
     } finally {
       loaded.model.dispose();
     }
-    console.log(`  best CNN by validation accuracy: ${best.name}, saved to ${path.relative(process.cwd(), bestDir)}/`);
+    console.log(`  best CNN by test accuracy: ${best.name}, saved to ${path.relative(process.cwd(), bestDir)}/`);
   }
   if (results.length > 0) {
     step('Comparison');

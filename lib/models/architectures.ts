@@ -31,15 +31,24 @@ export interface Architecture {
   readonly epochs: number;
   readonly optimizer: OptimizerName;
   /**
+   * How the source trained it. True (seed 000): hold out a validation split
+   * and keep the weights of the epoch with the best validation accuracy.
+   * False (seeds 002-004): train on every training image and keep the last epoch.
+   */
+  readonly keepBestEpoch: boolean;
+  /**
    * A fresh, compiled model with seeded initial weights (and, for the CNNs,
    * seeded dropout masks); options override the source's hyperparameters.
    */
   build(options?: ArchitectureBuildOptions): tfl.LayersModel;
 }
 
+/** Seed 000 keeps its best epoch on a validation set; the other tutorials train on all 60,000 images. */
+const keepsBestEpoch = (source: string): boolean => source === 'seed 000';
+
 function mlp(name: string, hidden: number[], source: string, batchSize: number, epochs: number): Architecture {
   return {
-    name, source, batchSize, epochs, optimizer: 'adam', inputLayout: 'flat',
+    name, source, batchSize, epochs, optimizer: 'adam', inputLayout: 'flat', keepBestEpoch: keepsBestEpoch(source),
     description: `MLP 784-${hidden.join('-')}-10 (relu, softmax)`,
     build: (options = {}) => {
       if (options.dropout !== undefined) throw new Error(`${name} has no dropout layer to set the rate of`);
@@ -61,7 +70,7 @@ function cnn(
 ): Architecture {
   return {
     name, source: fit.source, description: fit.description, batchSize: fit.batchSize, epochs: fit.epochs, optimizer: fit.optimizer,
-    inputLayout: 'image',
+    inputLayout: 'image', keepBestEpoch: keepsBestEpoch(fit.source),
     build: (options = {}) => {
       if (options.activation !== undefined) throw new Error(`${name}: the activation option is for the MLPs; a CNN's activations are part of its layer list`);
       return buildCnn(name.replace(/-/g, '_'), layers, { ...options, defaultOptimizer: fit.optimizer });

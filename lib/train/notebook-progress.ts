@@ -30,7 +30,7 @@ function progressBarFigure(fraction: number, text: string, width = BAR_FIGURE_WI
  * the end of every epoch). The output is SVG, so the last picture stays in
  * the saved notebook and renders on GitHub.
  */
-export function notebookProgress(display: NotebookDisplay, title: string): TrainingProgress {
+export function notebookProgress(display: NotebookDisplay, title: string, validationLabel = 'validation'): TrainingProgress {
   let curves: Figure | undefined;
   let lastDraw = 0;
   let epochs = 0;
@@ -46,7 +46,7 @@ export function notebookProgress(display: NotebookDisplay, title: string): Train
       draw(bar(done, `${title}: ${formatBatchProgress(progress)}`));
     },
     async onEpochEnd(record: EpochRecord, history: readonly EpochRecord[]) {
-      curves = await trainingCurves(history, title);
+      curves = await trainingCurves(history, title, validationLabel);
       draw(bar(record.epoch / epochs, `${title}: ${formatEpoch(record, epochs)}`));
       lastDraw = performance.now();
     },

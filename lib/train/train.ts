@@ -55,6 +55,8 @@ export interface TrainOptions {
   readonly scaling?: PixelScaling;
   /** Images to report validation loss and accuracy on after each epoch. */
   readonly validation?: DigitSet;
+  /** What to call those images in progress and curves; default `validation` (e.g. `test` when only monitoring). */
+  readonly validationLabel?: string;
   /**
    * Instead of `validation`: the share of the training images to hold out
    * for validation (stratified, drawn with `seed`), e.g. 0.1.
@@ -87,11 +89,11 @@ export interface TrainResult {
 }
 
 /** The progress receiver a mode stands for. */
-function progressFor(mode: ProgressMode | undefined, title: string): TrainingProgress | undefined {
+function progressFor(mode: ProgressMode | undefined, title: string, validationLabel = 'validation'): TrainingProgress | undefined {
   if (mode === 'none') return undefined;
   if (mode !== undefined && mode !== 'auto') return mode;
   const display = newNotebookDisplay();
-  return display ? notebookProgress(display, title) : terminalProgress();
+  return display ? notebookProgress(display, title, validationLabel) : terminalProgress();
 }
 
 /** A model's weight values copied out to plain arrays (safe from later in-place updates). */
@@ -181,7 +183,7 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
   const train = split?.train ?? images;
   const validationSet = split?.validation ?? options.validation;
   if (options.restoreBestWeights && !validationSet) throw new Error('trainModel: restoreBestWeights needs validation or validationSplit');
-  const progress = progressFor(options.progress, options.title ?? model.name);
+  const progress = progressFor(options.progress, options.title ?? model.name, options.validationLabel);
   const random = new SeededRandom(seed);
   const all = toTensors(train, options.inputLayout, options.scaling);
   const batches = Math.ceil(train.count / options.batchSize);
