@@ -104,7 +104,12 @@ export async function executeNotebook(notebookPath: string, options: ExecuteOpti
       await run(jupyterCommand(), args, { cwd: path.dirname(path.resolve(notebookPath)), env, maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr ?? '';
-      throw new Error(`${name}: Jupyter could not execute the notebook: ${stderr.trim().split('\n').slice(-5).join('\n') || (error as Error).message}`);
+      // A dying kernel writes its own last words (an uncaught error, "out of memory") before
+      // nbclient's traceback: keep those lines as well as the traceback's end.
+      const lines = stderr.trim().split('\n');
+      const kernelLines = lines.filter((line) => /error|abort|memory|killed/i.test(line) && !/^\s*(File|raise|return)\b/.test(line)).slice(-5);
+      const detail = [...new Set([...kernelLines, ...lines.slice(-5)])].join('\n');
+      throw new Error(`${name}: Jupyter could not execute the notebook: ${detail || (error as Error).message}`);
     }
     const text = await fs.readFile(executed, 'utf8');
     const problems = findProblems(name, (JSON.parse(text) as { cells: NotebookCell[] }).cells);
