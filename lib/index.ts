@@ -56,7 +56,7 @@ export { REPORTED_TEST_ACCURACY } from './reports/seed-results';
 
 export { Figure } from './charts/figure';
 export { imageGrid, type GrayImages, type ImageGridOptions } from './charts/image-grid';
-export { inNotebook, notebookDisplay, newNotebookDisplay, showMarkdown, showTable, showProfile, markdownTable, type NotebookDisplay } from './notebook/display';
+export { inNotebook, notebookDisplay, newNotebookDisplay, showMarkdown, showTable, showProfile, markdownTable, formatPercent, type NotebookDisplay } from './notebook/display';
 export { histogram, binValues, type HistogramBin, type HistogramOptions } from './charts/histogram';
 export { barChart } from './charts/bar-chart';
 export { lineChart, type LineSeries } from './charts/line-chart';

@@ -14,7 +14,7 @@ import { type Architecture, ARCHITECTURE_LIST, architectureByName } from '../mod
 import { loadModel, saveModel } from '../models/persist';
 import { trainingCurves } from '../charts/training-curves';
 import type { Figure } from '../charts/figure';
-import { bestCnnDir, modelsDirFor, reportsDir } from '../paths';
+import { modelsDirFor, reportsDir } from '../paths';
 import { currentProfile, profileByName, type Profile } from '../profile';
 import { comparisonFigure, comparisonTable } from '../reports/comparison';
 import { type ModelResult, recordResult } from '../reports/results';
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
   if (cnns.length > 0) {
     // The CNN chapters 05-07 and the predict command use: the most accurate one.
     const best = bestByTestAccuracy(cnns.map((result) => ({ result }))).result;
-    const bestDir = args.models ? path.join(models, 'best-cnn') : bestCnnDir(profile.name);
+    const bestDir = path.join(models, 'best-cnn');
     const loaded = await loadModel(path.join(models, best.name));
     try {
       await saveModel(loaded.model, bestDir, loaded.metadata);

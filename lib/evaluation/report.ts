@@ -8,10 +8,9 @@ import type { Figure } from '../charts/figure';
 import { heatmap } from '../charts/heatmap';
 import { imageGrid } from '../charts/image-grid';
 import type { DigitSet } from '../data/digit-set';
-import { markdownTable, showMarkdown } from '../notebook/display';
+import { formatPercent, markdownTable, showMarkdown } from '../notebook/display';
 import { type AveragedMetrics, type ClassificationMetrics, type Matrix, type Mistake, normaliseRows } from './metrics';
 
-const percent = (value: number): string => `${(100 * value).toFixed(2)}%`;
 
 /**
  * Header and rows of the per-class table: digit, support, precision, recall
@@ -20,7 +19,7 @@ const percent = (value: number): string => `${(100 * value).toFixed(2)}%`;
  * the micro average of precision, of recall and of F1 alike.
  */
 export function metricsTableRows(metrics: ClassificationMetrics): { header: string[]; rows: (string | number)[][] } {
-  const row = (name: string, support: number, m: AveragedMetrics): (string | number)[] => [name, support, percent(m.precision), percent(m.recall), percent(m.f1)];
+  const row = (name: string, support: number, m: AveragedMetrics): (string | number)[] => [name, support, formatPercent(m.precision), formatPercent(m.recall), formatPercent(m.f1)];
   const accuracy = { precision: metrics.accuracy, recall: metrics.accuracy, f1: metrics.accuracy };
   return {
     header: ['digit', 'support', 'precision', 'recall', 'F1'],

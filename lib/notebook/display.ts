@@ -57,6 +57,11 @@ export function showMarkdown(markdown: string): void {
   else console.log(markdown);
 }
 
+/** A share (0..1) as a percentage with two decimals, e.g. `98.24%`. */
+export function formatPercent(share: number): string {
+  return `${(100 * share).toFixed(2)}%`;
+}
+
 /** A number as a table shows it: whole numbers with thousands separators (623,290), others as they are. */
 function formatCell(value: string | number): string {
   const text = typeof value === 'number' && Number.isInteger(value) ? value.toLocaleString('en-US') : String(value);

@@ -5,11 +5,10 @@
 import type { Figure } from '../charts/figure';
 import { PALETTE } from '../charts/theme';
 import { renderVegaLite } from '../charts/vega-render';
-import { markdownTable, showMarkdown } from '../notebook/display';
+import { formatPercent, markdownTable, showMarkdown } from '../notebook/display';
 import type { ModelResult } from './results';
 import { REPORTED_TEST_ACCURACY } from './seed-results';
 
-const percent = (value: number) => `${(100 * value).toFixed(2)}%`;
 
 /** Header and rows of the comparison table (one row per model, in the order given). */
 export function comparisonRows(results: readonly ModelResult[]): { header: string[]; rows: string[][] } {
@@ -21,8 +20,8 @@ export function comparisonRows(results: readonly ModelResult[]): { header: strin
       r.keptEpoch === undefined ? String(r.epochs) : `${r.epochs} (${r.keptEpoch})`,
       r.secondsPerEpoch.toFixed(1),
       r.backend,
-      percent(r.testAccuracy),
-      REPORTED_TEST_ACCURACY[r.name] ? percent(REPORTED_TEST_ACCURACY[r.name].accuracy) : '—',
+      formatPercent(r.testAccuracy),
+      REPORTED_TEST_ACCURACY[r.name] ? formatPercent(REPORTED_TEST_ACCURACY[r.name].accuracy) : '—',
     ]),
   };
 }
