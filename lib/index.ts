@@ -1,70 +1,109 @@
 /**
- * @mnist-ts/lib: what the notebooks of the series stand on. Data loading and
- * checking, backends, models, training, reports, charts and notebook output.
+ * @mnist-ts/lib: what the notebooks of the series stand on, named export by
+ * export in the order a reader meets them. Each group says which chapter
+ * introduces it, and each function's own comment says so too ("Introduced in
+ * chapter NN"), so a reader can go from a notebook to the code and back.
+ *
+ * Importing this module registers no kernel and sets no backend: call
+ * `useBestBackend()` first (it registers the wasm training kernels of
+ * `tfjs-backend-wasm-training` when it picks wasm).
  */
-export * as tf from './tf';
+import * as scratch from './scratch/index';
+import * as tf from './tf';
 
-export { DataFileError } from './errors';
-export { SeededRandom } from './random';
-export { currentProfile, describeProfile, epochsFor, profileByName, PROFILE_ENV, type Profile, type ProfileName } from './profile';
-export { projectRoot, defaultDataDir, reportsDir, modelsDir, MODELS_DIR_ENV, modelsDirFor, notebookResultsFile, bestCnnDir, displayPath } from './paths';
-
-export * from './data/idx';
-export * from './data/digit-set';
-export * from './data/tensors';
-export * from './data/pixel-stats';
-export * from './data/normalise';
-export { loadMnist, locateMnist, mnistForProfile, MNIST_FILES, MNIST_DIR_ENV, type Mnist, type MnistLocation, type LoadMnistOptions, type MnistFileRole } from './data/mnist';
-export { verifyFileChecksum } from './data/verified-files';
-export { sha256Hex, sha256File, contentSha256 } from './data/checksum';
-export * from './data/download';
-export * from './data/datasets';
-
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './backend/wasm-kernels';
+// ---- Chapter 01: inspecting MNIST -------------------------------------------
+export { tf };
 export { useBestBackend, parseBackendName, BACKEND_NAMES, BACKEND_ENV, type BackendName, type BackendChoice, type BackendOptions } from './backend/select';
-
-export { buildMlp, type MlpOptions } from './models/mlp';
-export * from './models/architectures';
-export { buildCnn, type CnnLayer, type CnnOptions, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LARGER_LAYERS } from './models/cnn';
-export { compileClassifier, seededGlorot, type BuildOptions, type OptimizerName } from './models/common';
-export { modelSummary, formatModelSummary, showModelSummary, type ModelSummary, type SummaryRow } from './models/summary';
-export { saveModel, loadModel, readModelMetadata, type SavedModel, type LoadedModel, type LoadModelOptions, type ModelMetadata } from './models/persist';
-export { SeededDropout, seededDropout, dropoutSeed } from './models/seeded-dropout';
-export {
-  trainModel, trainStep, batchAccuracy, evaluateModel,
-  type TrainOptions, type TrainResult, type EpochRecord, type BatchProgress, type Evaluation, type EvaluateOptions, type TrainingProgress, type ProgressMode,
-} from './train/train';
-export { trainArchitecture, bestByTestAccuracy, saveRun, type ArchitectureRun, type ArchitectureRunOptions, type RunMetadata } from './train/experiment';
-export { notebookProgress } from './train/notebook-progress';
-export { loadOrTrainBestCnn, DEFAULT_CNN, type ReadyCnn, type BestCnnOptions } from './train/best-cnn';
-export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';
-export { HeapAdamOptimizer } from './train/heap-adam';
-export { measureArchitecture, type Measurement, type MeasureOptions } from './bench/measure';
-export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
-export * from './reports/series-figures';
-export { predictProbabilities, predictedLabels } from './evaluation/predict';
-export {
-  confusionMatrix, normaliseRows, classMetrics, mostConfusedPairs, misclassified,
-  type ClassMetrics, type AveragedMetrics, type ClassificationMetrics, type ConfusedPair, type Mistake,
-} from './evaluation/metrics';
-export {
-  metricsTableRows, classMetricsTable, showClassMetrics, confusionMatrixFigure, mistakesFigure, probabilityBarFigure,
-  type ConfusionMatrixFigureOptions,
-} from './evaluation/report';
-export { comparisonRows, comparisonTable, showComparison, comparisonFigure } from './reports/comparison';
-export { REPORTED_TEST_ACCURACY } from './reports/seed-results';
-
+export { currentProfile, profileByName, describeProfile, epochsFor, PROFILE_ENV, type Profile, type ProfileName } from './base/profile';
+export { loadMnist, locateMnist, mnistForProfile, MNIST_FILES, MNIST_DIR_ENV } from './data/mnist';
+export type { Mnist, MnistLocation, LoadMnistOptions, MnistFileRole, ProfiledMnist } from './data/mnist';
+export { readIdxImages, readIdxLabels, readIdxPair, readIdxFile, parseIdx, encodeIdx, writeIdx } from './data/idx';
+export type { IdxImages, IdxLabels, IdxData, IdxHeader, IdxType, IdxArray, IdxImagesAndLabels, ReadImagesOptions, ReadLabelsOptions, WriteIdxOptions } from './data/idx';
+export { DataFileError } from './base/errors';
+export { NUM_CLASSES, pixelsPerImage, imageAt, imageMatrix, firstImages, selectImages, labelCounts, shuffleImages, stratifiedSample } from './data/digit-set';
+export type { ImageSet, DigitSet } from './data/digit-set';
+export { pixelStatistics, pixelValueCounts, inkPerImage, type PixelStatistics } from './data/pixel-stats';
+export { imageGrid, type ImageGridOptions } from './charts/image-grid';
 export { Figure } from './charts/figure';
-export { imageGrid, type GrayImages, type ImageGridOptions } from './charts/image-grid';
-export { inNotebook, notebookDisplay, newNotebookDisplay, showMarkdown, showTable, showProfile, markdownTable, formatPercent, type NotebookDisplay } from './notebook/display';
+export { firstImagesFigure, labelCountsFigure, type SetFigureOptions } from './reports/series-figures';
+export { show } from './present/show';
+export { showMarkdown, showTable, showProfile, inNotebook } from './present/display';
+export { markdownTable, formatPercent } from './base/format';
+
+// ---- Chapter 02: histograms and normalisation ---------------------------------
 export { histogram, binValues, type HistogramBin, type HistogramOptions } from './charts/histogram';
 export { barChart } from './charts/bar-chart';
+export type { ChartOptions } from './charts/vega-render';
+export {
+  pixelHistogramFigure, oneImageHistogramFigure, scaledHistogramFigure, standardisedHistogramFigure, exampleImagesFigure, HISTOGRAM_EXAMPLES,
+} from './reports/series-figures';
+export { scaleToUnit, scalePixels, oneHot, toTensors, type InputLayout, type PixelScaling, type TensorPair, type TensorOptions } from './data/tensors';
+export { fitStandardisation, standardise, type Standardisation } from './data/normalise';
+
+// ---- Chapter 03: multilayer perceptrons -------------------------------------
+export { buildMlp, type MlpOptions } from './models/mlp';
+export { compileClassifier, seededGlorot, type BuildOptions, type OptimizerName } from './models/common';
+export { MLP_256_128_64, MLP_784, MLP_512_512, ARCHITECTURE_LIST, ARCHITECTURES, architectureByName, type Architecture, type ArchitectureBuildOptions } from './models/architectures';
+export { modelSummary, formatModelSummary, type ModelSummary, type SummaryRow } from './models/summary';
+export { showModelSummary, showComparison } from './present/show';
+export { trainModel, trainStep, batchAccuracy, evaluateModel, type TrainOptions, type TrainResult, type Evaluation } from './train/train';
+export type { EpochRecord, BatchProgress, TrainingProgress, TrainingStart } from './types/training';
+export { showProgress } from './present/progress';
+export { trainingCurves, type TrainingCurvesOptions } from './charts/training-curves';
 export { lineChart, type LineSeries } from './charts/line-chart';
+export { trainArchitecture, bestByTestAccuracy, saveRun, type ArchitectureRun, type ArchitectureRunOptions, type RunMetadata } from './train/experiment';
+export { saveModel, loadModel, readModelMetadata, type SavedModel, type LoadedModel, type LoadModelOptions, type ModelMetadata } from './models/persist';
+export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
+export { comparisonRows, comparisonTable, comparisonFigure } from './reports/comparison';
+export { REPORTED_TEST_ACCURACY } from './reports/seed-results';
+export { projectDir, modelsDir, modelsDirFor, notebookResultsFile, displayPath, PROJECT_DIR_ENV, MODELS_DIR_ENV } from './base/paths';
+
+// ---- Chapter 04: convolutional networks -------------------------------------
+export { buildCnn, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LARGER_LAYERS, type CnnLayer, type CnnOptions } from './models/cnn';
+export { LENET5, CNN_32_64_64, CNN_SIMPLE, CNN_LARGER } from './models/architectures';
+export { SeededDropout, seededDropout } from './models/seeded-dropout';
+export { bestCnnDir } from './base/paths';
+
+// ---- Chapter 05: evaluating a classifier ------------------------------------
+export { loadOrTrainBestCnn, DEFAULT_CNN, type ReadyCnn, type BestCnnOptions } from './train/best-cnn';
+export { predictProbabilities, predictedLabels, type PredictOptions } from './evaluation/predict';
+export { inputLayoutOf } from './models/input-layout';
+export {
+  confusionMatrix, normaliseRows, classMetrics, mostConfusedPairs, misclassified,
+  type CountMatrix, type ClassMetrics, type AveragedMetrics, type ClassificationMetrics, type ConfusedPair, type Mistake,
+} from './evaluation/metrics';
+export {
+  classMetricsTable, metricsTableRows, confusionMatrixFigure, mistakesFigure, probabilityBarFigure,
+  type ConfusionMatrixFigureOptions, type MistakesFigureOptions,
+} from './evaluation/report';
+export { showClassMetrics } from './present/show';
 export { heatmap, type HeatmapOptions } from './charts/heatmap';
-export { type ChartOptions } from './charts/vega-render';
-export { PALETTE } from './charts/theme';
-export { stackFigures } from './charts/stack';
-export { trainingCurves } from './charts/training-curves';
-/** Chapter 06's network written from scratch with typed arrays (no tensors, no autodiff). */
-export * as scratch from './scratch';
-export * from './handwriting';
+
+// ---- Chapter 06: a network from scratch -------------------------------------
+export { scratch };
+
+// ---- Chapter 07: your own handwriting ---------------------------------------
+export { readImage, decodeImage, type LoadedImage } from './handwriting/read-image';
+export { createGrayImage, grayImageFrom, type GrayImage } from './handwriting/gray-image';
+export { guessBackground, invertImage, type BackgroundGuess } from './handwriting/polarity';
+export { otsuThreshold, cleanBackground, type CleanOptions, type CleanResult } from './handwriting/threshold';
+export { inkBox, cropImage, type Box } from './handwriting/crop';
+export { strokeWidth, thickenStrokes } from './handwriting/strokes';
+export { fitInBox, resizeImage } from './handwriting/resize';
+export { centreOfMass, centreOnCanvas, type Point } from './handwriting/centre';
+export { preprocessDigit, preprocessDigitFile, singleDigitSet, type PreprocessOptions, type PreprocessSteps, type PreprocessedDigit } from './handwriting/preprocess';
+export { stepsFigure } from './handwriting/steps-figure';
+export { samplesDir, sampleDigit, listSamples, type SampleFile } from './handwriting/samples';
+export { recogniseDigit, recogniseDigits, type Recognition, type RecognitionFailure } from './handwriting/recognise';
+
+// ---- For reports and your own projects (no single chapter) -------------------
+export { dataFigures, type NamedFigure } from './reports/series-figures';
+export { defaultDataDir, reportsDir, cacheDir } from './base/paths';
+export { writeFileAtomic } from './base/atomic-write';
+export { SeededRandom } from './base/random';
+export { verifyFileChecksum } from './data/verified-files';
+export { sha256File, sha256Hex } from './data/checksum';
+export { downloadFile, type DownloadOptions, type DownloadResult } from './data/download';
+export { DATASETS, FASHION_MNIST, KMNIST, getDataset, fetchDataset, loadDataset, type DatasetSpec, type FetchDatasetOptions, type FetchedDataset, type LoadedDataset } from './data/datasets';
+export { registerWasmTrainingKernels } from './backend/wasm-kernels';
+export { HeapAdamOptimizer } from './train/heap-adam';

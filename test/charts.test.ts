@@ -13,7 +13,7 @@ import { stackFigures } from '../lib/charts/stack';
 import { trainingCurves } from '../lib/charts/training-curves';
 import { comparisonFigure, comparisonTable } from '../lib/reports/comparison';
 import type { ModelResult } from '../lib/reports/results';
-import type { EpochRecord } from '../lib/train/train';
+import type { EpochRecord } from '../lib/types/training';
 import { expectPng, expectWellFormed, texts } from './support/svg-checks';
 
 
@@ -113,17 +113,17 @@ test('heatmap annotates every cell, white on dark cells and dark on light ones',
   await expect(heatmap([[1, 2], [3]])).rejects.toThrow('row 1 has 1 values');
 });
 
-test('imageGrid marks predictions right (green) or wrong ("true → predicted", red)', () => {
-  const images = { pixels: new Uint8Array(3 * 4).fill(200), count: 3, rows: 2, cols: 2 };
-  const figure = imageGrid(images, { indices: [0, 1, 2], labels: [7, 3, 1], predictions: [7, 8, 1], columns: 3 });
+test('imageGrid marks predictions right (green) or wrong ("true → predicted", red)', async () => {
+  const images = { images: new Uint8Array(3 * 4).fill(200), count: 3, rows: 2, cols: 2 };
+  const figure = await imageGrid(images, { indices: [0, 1, 2], labels: [7, 3, 1], predictions: [7, 8, 1], columns: 3 });
   expectRenders(figure);
   expect(figure.svg).toContain(`fill="${RIGHT_COLOR}">7</text>`);
   expect(figure.svg).toContain(`font-weight="bold" fill="${WRONG_COLOR}">3 \u2192 8</text>`);
   expect(figure.svg).toContain(`fill="${RIGHT_COLOR}">1</text>`);
-  expect(imageGrid(images, { indices: [0], labels: ['5'] }).svg).toContain('fill="#222222">5</text>');
-  expect(() => imageGrid(images, { indices: [0], predictions: [1] })).toThrow('need the true labels');
-  expect(() => imageGrid(images, { indices: [0], labels: [1], predictions: [1], captions: ['x'] })).toThrow('not both');
-  expect(() => imageGrid(images, { indices: [0, 1], labels: [1, 2], predictions: [1] })).toThrow('2 images but 1 predictions');
+  expect((await imageGrid(images, { indices: [0], labels: ['5'] })).svg).toContain('fill="#222222">5</text>');
+  await expect(imageGrid(images, { indices: [0], predictions: [1] })).rejects.toThrow('need the true labels');
+  await expect(imageGrid(images, { indices: [0], labels: [1], predictions: [1], captions: ['x'] })).rejects.toThrow('not both');
+  await expect(imageGrid(images, { indices: [0, 1], labels: [1, 2], predictions: [1] })).rejects.toThrow('2 images but 1 predictions');
 });
 
 test('figures save as SVG and PNG and read back', async () => {
@@ -143,8 +143,8 @@ test('figures save as SVG and PNG and read back', async () => {
   }
 });
 
-test('toPNG refuses a scale that is not positive', () => {
-  const figure = imageGrid({ pixels: new Uint8Array(4), count: 1, rows: 2, cols: 2 });
+test('toPNG refuses a scale that is not positive', async () => {
+  const figure = await imageGrid({ images: new Uint8Array(4), count: 1, rows: 2, cols: 2 });
   expect(() => figure.toPNG(0)).toThrow('scale must be a positive number');
 });
 
@@ -155,7 +155,7 @@ const HISTORY: EpochRecord[] = [
 ];
 
 test('trainingCurves: loss and accuracy panels, training beside validation', async () => {
-  const figure = await trainingCurves(HISTORY, 'mlp: curves');
+  const figure = await trainingCurves(HISTORY, { title: 'mlp: curves' });
   expectRenders(figure);
   const labels = texts(figure.svg);
   for (const label of ['mlp: curves', 'Loss', 'Accuracy (%)', 'epoch', 'cross-entropy', 'training', 'validation']) expect(labels).toContain(label);
@@ -169,7 +169,7 @@ test('trainingCurves: loss and accuracy panels, training beside validation', asy
 });
 
 test('stackFigures puts figures under each other in one SVG document', async () => {
-  const top = imageGrid({ pixels: new Uint8Array(784).fill(200), count: 1, rows: 28, cols: 28 }, { captions: ['a'], columns: 1 });
+  const top = await imageGrid({ images: new Uint8Array(784).fill(200), count: 1, rows: 28, cols: 28 }, { captions: ['a'], columns: 1 });
   const bottom = await trainingCurves(HISTORY);
   const stacked = stackFigures([top, bottom], { gap: 10 });
   expect(stacked.width).toBe(Math.max(top.width, bottom.width));

@@ -5,7 +5,7 @@ import {
   type DigitSet, firstImages, imageAt, imageMatrix, labelCounts, selectImages, shuffleImages, splitValidation, stratifiedSample,
 } from '../lib/data/digit-set';
 import { oneHot, scalePixels, scaleToUnit, toTensors } from '../lib/data/tensors';
-import { SeededRandom } from '../lib/random';
+import { SeededRandom } from '../lib/base/random';
 import { batchAccuracy } from '../lib/train/train';
 
 /** A small set whose image i has every pixel equal to i, with unbalanced labels: 0 x50, 1 x30, 2 x20. */
@@ -102,15 +102,15 @@ test('scalePixels: unit, raw and standardised inputs', () => {
 
 test('toTensors scales inputs as asked', () => {
   const set = firstImages(makeSet(), 3);
-  const raw = toTensors(set, 'flat', 'raw');
+  const raw = toTensors(set, { layout: 'flat', scaling: 'raw' });
   expect(Array.from(raw.xs.dataSync().subarray(8, 12))).toEqual([2, 2, 2, 2]);
   tf.dispose([raw.xs, raw.ys]);
 });
 
 test('toTensors gives flat or image-shaped inputs and one-hot targets', () => {
   const set = firstImages(makeSet(), 3);
-  const flat = toTensors(set, 'flat');
-  const image = toTensors(set, 'image');
+  const flat = toTensors(set, { layout: 'flat' });
+  const image = toTensors(set, { layout: 'image' });
   expect(flat.xs.shape).toEqual([3, 4]);
   expect(image.xs.shape).toEqual([3, 2, 2, 1]);
   expect(flat.ys.shape).toEqual([3, 10]);

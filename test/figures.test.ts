@@ -3,14 +3,14 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { imageGrid } from '../lib/charts/image-grid';
-import { markdownTable } from '../lib/notebook/display';
-import { describeProfile, epochsFor, profileByName } from '../lib/profile';
+import { markdownTable } from '../lib/base/format';
+import { describeProfile, epochsFor, profileByName } from '../lib/base/profile';
 
 /** Two 2x3 images: the first all background, the second with one full-ink and one grey pixel. */
-const images = { pixels: Uint8Array.from([0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 128, 0]), count: 2, rows: 2, cols: 3 };
+const images = { images: Uint8Array.from([0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 128, 0]), count: 2, rows: 2, cols: 3 };
 
-test('imageGrid draws each image with its caption and only the inked pixels', () => {
-  const figure = imageGrid(images, { indices: [0, 1], captions: ['zero', 'a & b'], columns: 2, scale: 10, title: 'Two <images>' });
+test('imageGrid draws each image with its caption and only the inked pixels', async () => {
+  const figure = await imageGrid(images, { indices: [0, 1], captions: ['zero', 'a & b'], columns: 2, scale: 10, title: 'Two <images>' });
   expect(figure.svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+"/);
   expect(figure.svg).toContain('>zero</text>');
   expect(figure.svg).toContain('>a &#38; b</text>');
@@ -25,14 +25,14 @@ test('imageGrid draws each image with its caption and only the inked pixels', ()
   expect(figure.width).toBe(6 + 2 * (30 + 6));
 });
 
-test('imageGrid refuses bad indices and mismatched captions', () => {
-  expect(() => imageGrid(images, { indices: [2] })).toThrow('image index 2 is outside 0..1');
-  expect(() => imageGrid(images, { indices: [0, 1], captions: ['one'] })).toThrow('2 images but 1 captions');
+test('imageGrid refuses bad indices and mismatched captions', async () => {
+  await expect(imageGrid(images, { indices: [2] })).rejects.toThrow('image index 2 is outside 0..1');
+  await expect(imageGrid(images, { indices: [0, 1], captions: ['one'] })).rejects.toThrow('2 images but 1 captions');
 });
 
 test('a figure saves as SVG atomically and refuses other extensions', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'figure-'));
-  const figure = imageGrid(images);
+  const figure = await imageGrid(images);
   const file = path.join(dir, 'nested', 'grid.svg');
   await figure.save(file);
   expect(await fs.readFile(file, 'utf8')).toBe(figure.svg);

@@ -7,7 +7,7 @@ import { centreOfMass, centreOnCanvas } from '../lib/handwriting/centre';
 import { cropImage, inkBox } from '../lib/handwriting/crop';
 import { createGrayImage, type GrayImage, grayImageFrom } from '../lib/handwriting/gray-image';
 import { sniffImageFormat } from '../lib/handwriting/image-format';
-import { encodeSample, exifOrientationSegment, insertJpegSegment, SAMPLE_SPECS } from '../lib/handwriting/make-samples';
+import { encodeSample, exifOrientationSegment, insertJpegSegment, SAMPLE_SPECS } from '../tools/samples/make-samples';
 import { applyOrientation, jpegOrientation } from '../lib/handwriting/orientation';
 import { guessBackground, inkOnDark } from '../lib/handwriting/polarity';
 import { preprocessDigit, preprocessDigitFile, UNKNOWN_LABEL } from '../lib/handwriting/preprocess';
@@ -17,7 +17,7 @@ import { listSamples, sampleDigit, samplesDir } from '../lib/handwriting/samples
 import { stepsFigure } from '../lib/handwriting/steps-figure';
 import { strokeWidth, thickenStrokes } from '../lib/handwriting/strokes';
 import { cleanBackground, otsuThreshold } from '../lib/handwriting/threshold';
-import { SeededRandom } from '../lib/random';
+import { SeededRandom } from '../lib/base/random';
 import { expectFileError } from './support/file-error';
 import { jpegBytes, pngBytes, pngHeaderOnly } from './support/image-files';
 
@@ -363,8 +363,8 @@ describe('crop, scale and centre', () => {
     expect(inkBox(grayImageFrom(28, 28, result.pixels))!.x).toBeGreaterThanOrEqual(2);
   });
 
-  test('stepsFigure shows every step with a caption', () => {
-    const figure = stepsFigure(preprocessDigit(drawRects(100, 100, 240, 20, lShape(30, 20))), { title: 'an L' });
+  test('stepsFigure shows every step with a caption', async () => {
+    const figure = await stepsFigure(preprocessDigit(drawRects(100, 100, 240, 20, lShape(30, 20))), { title: 'an L' });
     for (const caption of ['grey', 'inverted', 'background', 'ink only', 'cropped', 'pen width', 'fit 20x20', '28x28']) {
       expect(figure.svg).toContain(`>${caption}</text>`);
     }

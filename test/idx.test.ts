@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DataFileError } from '../lib/errors';
+import { DataFileError } from '../lib/base/errors';
 import {
   encodeIdx,
   IdxArray,

@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findKernelSpec, registerTslabKernel } from '../lib/notebook/kernel';
+import { findKernelSpec, registerTslabKernel } from '../tools/notebook/kernel';
 
 const name = `mnist-ts-test-${process.pid}`;
 let dataDir: string;

@@ -184,16 +184,16 @@ describe('on a small real model', () => {
   test('predictProbabilities matches model.predict and evaluateModel, leaving no tensor behind', async () => {
     const model = buildMlp({ hidden: [8], seed: 3 });
     try {
-      await trainModel(model, images, { epochs: 3, batchSize: 10, inputLayout: 'flat', progress: 'none' });
+      await trainModel(model, images, { epochs: 3, batchSize: 10, inputLayout: 'flat' });
       const before = tf.memory().numTensors;
-      const batched = await predictProbabilities(model, images, 'flat', 16); // 16 + 16 + 16 + 2
-      const whole = await predictProbabilities(model, images, 'flat');
+      const batched = await predictProbabilities(model, images, { batchSize: 16 }); // 16 + 16 + 16 + 2
+      const whole = await predictProbabilities(model, images, { inputLayout: 'flat' });
       expect(tf.memory().numTensors).toBe(before);
 
       expect(batched).toBeInstanceOf(Float32Array);
       expect(batched).toHaveLength(50 * 10);
       const direct = tf.tidy(() => {
-        const { xs, ys } = toTensors(images, 'flat');
+        const { xs, ys } = toTensors(images, { layout: 'flat' });
         ys.dispose();
         return (model.predict(xs) as tf.Tensor).dataSync();
       });
@@ -208,12 +208,12 @@ describe('on a small real model', () => {
       const argMax = tf.tidy(() => tf.argMax(tf.tensor2d(batched, [50, 10]), 1).dataSync());
       expect(Array.from(predicted)).toEqual(Array.from(argMax));
       const metrics = classMetrics(confusionMatrix(images.labels, predicted));
-      const evaluation = await evaluateModel(model, images, 'flat');
+      const evaluation = await evaluateModel(model, images);
       expect(metrics.total).toBe(50);
       expect(metrics.accuracy).toBeCloseTo(evaluation.accuracy, 10);
       expect(misclassified(images, batched)).toHaveLength(50 - Math.round(50 * metrics.accuracy));
-      expect(await predictProbabilities(model, firstImages(images, 0), 'flat')).toHaveLength(0);
-      await expect(predictProbabilities(model, images, 'flat', 0)).rejects.toThrow('batch size');
+      expect(await predictProbabilities(model, firstImages(images, 0))).toHaveLength(0);
+      await expect(predictProbabilities(model, images, { batchSize: 0 })).rejects.toThrow('batch size');
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       model.dispose();
@@ -224,9 +224,9 @@ describe('on a small real model', () => {
     const model = buildCnn('tiny_cnn', [{ conv: 2, kernel: 3 }, { pool: 4 }], { seed: 1 });
     try {
       const before = tf.memory().numTensors;
-      const batched = await predictProbabilities(model, images, 'image', 20); // 20 + 20 + 10
+      const batched = await predictProbabilities(model, images, { batchSize: 20 }); // 20 + 20 + 10
       expect(tf.memory().numTensors).toBe(before);
-      const direct = tf.tidy(() => (model.predict(toTensors(images, 'image').xs) as tf.Tensor).dataSync());
+      const direct = tf.tidy(() => (model.predict(toTensors(images, { layout: 'image' }).xs) as tf.Tensor).dataSync());
       expect(batched).toHaveLength(direct.length);
       for (let i = 0; i < direct.length; i++) expect(batched[i]).toBeCloseTo(direct[i], 5);
       expect(tf.memory().numTensors).toBe(before);
@@ -255,13 +255,13 @@ describe('on a small real model', () => {
     const oneHotish = labels.flatMap((_, i) => Array.from({ length: 10 }, (_, c) => (c === predicted[i] ? 0.9 : 0.1 / 9)));
     const mistakes = misclassified(images, oneHotish);
     expect(mistakes.map((m) => m.index)).toEqual([3, 10, 17, 24, 31, 38, 45]);
-    const grid = mistakesFigure(images, mistakes, 5);
+    const grid = await mistakesFigure(images, mistakes, { count: 5 });
     expectWellFormed(grid.svg);
     const captions = texts(grid.svg);
     expect(captions[0]).toBe('5 of 7 mistakes, most confident first (true \u2192 predicted)');
     expect(captions.slice(1)).toEqual(mistakes.slice(0, 5).map((m) => `${m.actual} \u2192 ${m.predicted}`));
 
-    const bars = await probabilityBarFigure([0.01, 0.02, 0.05, 0.02, 0.7, 0.05, 0.05, 0.05, 0.03, 0.02], 'Your digit');
+    const bars = await probabilityBarFigure([0.01, 0.02, 0.05, 0.02, 0.7, 0.05, 0.05, 0.05, 0.03, 0.02], { title: 'Your digit' });
     expectWellFormed(bars.svg);
     expect(texts(bars.svg)).toEqual(expect.arrayContaining(['Your digit', 'digit', 'probability (%)', '0', '9']));
     expect(bars.svg.match(/aria-roledescription="bar"/g)).toHaveLength(10);

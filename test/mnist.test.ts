@@ -7,8 +7,8 @@ import { labelCounts } from '../lib/data/digit-set';
 import { loadMnist, locateMnist, MNIST_DIR_ENV, MNIST_FILES, mnistForProfile, type Mnist } from '../lib/data/mnist';
 import { contentSha256 } from '../lib/data/checksum';
 import { verifyFileChecksum } from '../lib/data/verified-files';
-import { DataFileError } from '../lib/errors';
-import { profileByName } from '../lib/profile';
+import { DataFileError } from '../lib/base/errors';
+import { profileByName } from '../lib/base/profile';
 
 let mnist: Mnist;
 let scratch: string;

@@ -6,7 +6,7 @@
 import { promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { executeNotebook, findProblems, formatProblems, type NotebookCell as Cell } from '../lib/notebook/execute';
+import { executeNotebook, findProblems, formatProblems, type NotebookCell as Cell } from '../tools/notebook/execute';
 
 const notebooksDir = path.join(__dirname, '..', 'notebooks');
 const notebooks = readdirSync(notebooksDir).filter((name) => name.endsWith('.ipynb')).sort();

@@ -11,7 +11,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { firstImages } from '../lib/data/digit-set';
 import { loadMnist } from '../lib/data/mnist';
 import { type InputLayout, toTensors } from '../lib/data/tensors';
-import { DataFileError } from '../lib/errors';
+import { DataFileError } from '../lib/base/errors';
 import { architectureByName } from '../lib/models/architectures';
 import { buildMlp } from '../lib/models/mlp';
 import { loadModel, MODEL_JSON, readModelMetadata, saveModel, WEIGHTS_BIN } from '../lib/models/persist';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const mnist = await loadMnist();
   const sample = firstImages(mnist.test, 8);
   for (const layout of ['flat', 'image'] as const) {
-    const { xs, ys } = toTensors(sample, layout);
+    const { xs, ys } = toTensors(sample, { layout });
     ys.dispose();
     inputs[layout] = xs;
   }

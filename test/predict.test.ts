@@ -16,7 +16,7 @@ import { recogniseDigits } from '../lib/handwriting/recognise';
 import { loadMnist } from '../lib/data/mnist';
 import { LENET5 } from '../lib/models/architectures';
 import { loadModel } from '../lib/models/persist';
-import { profileByName } from '../lib/profile';
+import { profileByName } from '../lib/base/profile';
 import { saveRun, trainArchitecture } from '../lib/train/experiment';
 import { pngBytes, pngHeaderOnly } from './support/image-files';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   // LeNet-5 on all 60,000 training images for three epochs: about 97.5-98% on the test set.
   await useBestBackend({ backend: 'wasm', log: null });
   const mnist = await loadMnist();
-  const trained = await trainArchitecture(LENET5, mnist, { profile: profileByName('full'), epochs: 3, progress: 'none' });
+  const trained = await trainArchitecture(LENET5, mnist, { profile: profileByName('full'), epochs: 3 });
   expect(trained.result.testAccuracy).toBeGreaterThan(0.97);
   await saveRun(trained, modelDir);
   trained.model.dispose();

@@ -1,7 +1,7 @@
 /** Chapter 06's network from scratch: matrix helpers, softmax and loss, backpropagation against hand and numerical gradients, training. */
 import { firstImages } from '../lib/data/digit-set';
 import { loadMnist, type Mnist } from '../lib/data/mnist';
-import { SeededRandom } from '../lib/random';
+import { SeededRandom } from '../lib/base/random';
 import {
   addRowInPlace,
   argmaxRows,
@@ -25,7 +25,7 @@ import {
   softmaxRowsInto,
   trainScratchNet,
   TwoLayerNet,
-} from '../lib/scratch';
+} from '../lib/scratch/index';
 
 let mnist: Mnist;
 

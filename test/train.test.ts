@@ -10,12 +10,18 @@ import { type DigitSet, firstImages, selectImages } from '../lib/data/digit-set'
 import { loadMnist } from '../lib/data/mnist';
 import { CNN_SIMPLE, MLP_256_128_64 } from '../lib/models/architectures';
 import { buildMlp } from '../lib/models/mlp';
-import { notebookProgress } from '../lib/train/notebook-progress';
-import type { NotebookDisplay } from '../lib/notebook/display';
+import { notebookProgress } from '../lib/present/notebook-progress';
+import type { NotebookDisplay } from '../lib/present/display';
 import { trainArchitecture } from '../lib/train/experiment';
-import { type EpochRecord, trainModel } from '../lib/train/train';
-import { profileByName } from '../lib/profile';
+import { trainModel } from '../lib/train/train';
+import type { EpochRecord, TrainingProgress } from '../lib/types/training';
+import { profileByName } from '../lib/base/profile';
 import { expectWellFormed } from './support/svg-checks';
+
+/** A progress receiver that only calls `action` after every epoch. */
+function onEpochEnd(action: () => void): TrainingProgress {
+  return { onBatchEnd: () => undefined, onEpochEnd: action, onTrainEnd: () => undefined };
+}
 
 let train: DigitSet;
 let testSet: DigitSet;
@@ -42,7 +48,7 @@ function weightValues(model: tfl.LayersModel): Float32Array {
 async function trainedWeights(seed: number): Promise<Float32Array> {
   const model = CNN_SIMPLE.build({ seed });
   try {
-    await trainModel(model, firstImages(train, 400), { epochs: 2, batchSize: 100, inputLayout: 'image', seed, progress: 'none' });
+    await trainModel(model, firstImages(train, 400), { epochs: 2, batchSize: 100, inputLayout: 'image', seed });
     return weightValues(model);
   } finally {
     model.dispose();
@@ -64,8 +70,8 @@ test('training leaks no tensors: the count is the same after every epoch and bac
   const model = CNN_SIMPLE.build({ seed: 1 });
   const counts: number[] = [];
   await trainModel(model, train, {
-    epochs: 4, batchSize: 200, inputLayout: 'image', validation: testSet, restoreBestWeights: true, progress: 'none',
-    onEpochEnd: () => counts.push(tf.memory().numTensors),
+    epochs: 4, batchSize: 200, inputLayout: 'image', validation: testSet, restoreBestWeights: true,
+    progress: onEpochEnd(() => counts.push(tf.memory().numTensors)),
   });
   expect(counts).toHaveLength(4);
   expect(new Set(counts).size).toBe(1);
@@ -79,8 +85,8 @@ test('restoreBestWeights leaves the model with the weights of the epoch with the
   const model = buildMlp({ hidden: [32], optimizer: 'sgd', learningRate: 2, seed: 3 });
   const snapshots: Float32Array[] = [];
   const result = await trainModel(model, train, {
-    epochs: 6, batchSize: 50, inputLayout: 'flat', validation: testSet, restoreBestWeights: true, seed: 3, progress: 'none',
-    onEpochEnd: () => snapshots.push(weightValues(model)),
+    epochs: 6, batchSize: 50, inputLayout: 'flat', validation: testSet, restoreBestWeights: true, seed: 3,
+    progress: onEpochEnd(() => snapshots.push(weightValues(model))),
   });
   const accuracies = result.history.map((r) => r.valAccuracy!);
   const best = accuracies.indexOf(Math.max(...accuracies)) + 1;
@@ -93,20 +99,20 @@ test('restoreBestWeights leaves the model with the weights of the epoch with the
 
 test('validationSplit holds out a stratified share of the images, drawn with the seed', async () => {
   const model = MLP_256_128_64.build({ seed: 0 });
-  const result = await trainModel(model, train, { epochs: 1, batchSize: 100, inputLayout: 'flat', validationSplit: 0.2, progress: 'none' });
+  const result = await trainModel(model, train, { epochs: 1, batchSize: 100, inputLayout: 'flat', validationSplit: 0.2 });
   expect(result.trainImages + result.validationImages).toBe(1000);
   expect(result.validationImages).toBeGreaterThanOrEqual(195);
   expect(result.validationImages).toBeLessThanOrEqual(205);
   expect(result.history[0].valAccuracy).toBeGreaterThan(0.3);
-  await expect(trainModel(model, train, { epochs: 1, batchSize: 100, inputLayout: 'flat', validationSplit: 0.2, validation: testSet, progress: 'none' }))
+  await expect(trainModel(model, train, { epochs: 1, batchSize: 100, inputLayout: 'flat', validationSplit: 0.2, validation: testSet }))
     .rejects.toThrow('either validation or validationSplit');
-  await expect(trainModel(model, train, { epochs: 1, batchSize: 100, inputLayout: 'flat', restoreBestWeights: true, progress: 'none' }))
+  await expect(trainModel(model, train, { epochs: 1, batchSize: 100, inputLayout: 'flat', restoreBestWeights: true }))
     .rejects.toThrow('restoreBestWeights needs validation');
   model.dispose();
 }, 60_000);
 
 test('trainArchitecture trains, scores on the test set and fills a results record', async () => {
-  const run = await trainArchitecture(MLP_256_128_64, { train, test: testSet }, { profile: profileByName('quick'), progress: 'none' });
+  const run = await trainArchitecture(MLP_256_128_64, { train, test: testSet }, { profile: profileByName('quick') });
   try {
     expect(run.result).toMatchObject({
       name: 'mlp-256-128-64', parameters: 784 * 256 + 256 + 256 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10,

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { writeFileAtomic } from '../atomic-write';
-import { notebookDisplay } from '../notebook/display';
+import { writeFileAtomic } from '../base/atomic-write';
 import { PNG_FONT_FAMILY } from './theme';
 
 /**
- * A finished chart: SVG markup plus its size and title. It shows inline in a
- * notebook and saves to a file, so the same object serves a student and a report.
+ * A finished chart: SVG markup plus its size and title. `show(figure)` puts
+ * it in a notebook's output and `figure.save(file)` writes it as SVG or PNG,
+ * so the same object serves a student and a report.
  */
 export class Figure {
   constructor(
@@ -17,13 +17,6 @@ export class Figure {
     /** A short title, also used in terminals where the picture cannot show. */
     readonly title: string,
   ) {}
-
-  /** Displays the figure in the notebook's output; prints a one-line note in a terminal. */
-  show(): void {
-    const display = notebookDisplay();
-    if (display) display.svg(this.svg);
-    else console.log(`[figure: ${this.title}, ${this.width}x${this.height} px]`);
-  }
 
   /**
    * Rasterises the figure to PNG bytes, `scale` image pixels per SVG pixel

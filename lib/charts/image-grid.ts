@@ -1,13 +1,6 @@
+import type { ImageSet } from '../data/digit-set';
 import { Figure, escapeXml } from './figure';
 import { RIGHT_COLOR, TEXT_COLOR, WRONG_COLOR } from './theme';
-
-/** Images to draw in a grid: `count` grayscale images of rows x cols bytes (0 = background, 255 = ink). */
-export interface GrayImages {
-  readonly pixels: Uint8Array;
-  readonly count: number;
-  readonly rows: number;
-  readonly cols: number;
-}
 
 export interface ImageGridOptions {
   /** Which images to draw (indices into `images`); defaults to the first `columns * 4`. */
@@ -63,7 +56,7 @@ function shadePaths(pixels: Uint8Array, offset: number, rows: number, cols: numb
  * Draws grayscale images (MNIST digits) in a grid with an optional caption
  * under each, as a vector figure: white ink on black, as the data stores it.
  */
-export function imageGrid(images: GrayImages, options: ImageGridOptions = {}): Figure {
+export async function imageGrid(images: ImageSet, options: ImageGridOptions = {}): Promise<Figure> {
   const columns = options.columns ?? 10;
   const scale = options.scale ?? 3;
   const indices = options.indices ?? Array.from({ length: Math.min(images.count, columns * 4) }, (_, i) => i);
@@ -96,7 +89,7 @@ export function imageGrid(images: GrayImages, options: ImageGridOptions = {}): F
     parts.push(`<g transform="translate(${x} ${y})">`, `<rect width="${tileW}" height="${tileH}" fill="#000000"/>`);
     parts.push(`<g transform="scale(${scale})" shape-rendering="crispEdges">`);
     const offset = index * images.rows * images.cols;
-    for (const [level, d] of shadePaths(images.pixels, offset, images.rows, images.cols)) {
+    for (const [level, d] of shadePaths(images.images, offset, images.rows, images.cols)) {
       const gray = Math.round((level * 255) / (GRAY_LEVELS - 1));
       parts.push(`<path fill="rgb(${gray},${gray},${gray})" d="${d}"/>`);
     }

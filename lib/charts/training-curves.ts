@@ -1,4 +1,4 @@
-import type { EpochRecord } from '../train/train';
+import type { EpochRecord } from '../types/training';
 import type { Figure } from './figure';
 import { PALETTE } from './theme';
 import { renderVegaLite } from './vega-render';
@@ -38,12 +38,22 @@ function panel(history: readonly EpochRecord[], metric: 'loss' | 'accuracy', val
   };
 }
 
+/** How `trainingCurves` labels its chart. */
+export interface TrainingCurvesOptions {
+  /** Default `Training curves`. */
+  readonly title?: string;
+  /** What the held-out images are called; default `validation` (`test` when the test set was only watched). */
+  readonly validationLabel?: string;
+}
+
 /**
- * Training curves: loss and accuracy per epoch, training beside validation,
- * (or what `validationLabel` names, e.g. `test`), as two panels side by side. The picture to read overfitting from: training
- * keeps improving while validation stalls or gets worse.
+ * Training curves: loss and accuracy per epoch, training beside validation
+ * (or what `validationLabel` names), as two panels side by side. The picture
+ * to read overfitting from: training keeps improving while validation stalls
+ * or gets worse.
  */
-export async function trainingCurves(history: readonly EpochRecord[], title = 'Training curves', validationLabel = 'validation'): Promise<Figure> {
+export async function trainingCurves(history: readonly EpochRecord[], options: TrainingCurvesOptions = {}): Promise<Figure> {
+  const { title = 'Training curves', validationLabel = 'validation' } = options;
   if (history.length === 0) throw new Error('trainingCurves: no epochs in the history');
   return renderVegaLite({ title, hconcat: [panel(history, 'loss', validationLabel), panel(history, 'accuracy', validationLabel)] }, title);
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { DataFileError, describeFsError } from '../errors';
+import { DataFileError, describeFsError } from '../base/errors';
 
 /** Lower-case hex SHA-256 of a byte array. */
 export function sha256Hex(bytes: Uint8Array): string {

@@ -4,7 +4,7 @@
  * verified, and helpers to fetch and read them.
  */
 import * as nodePath from 'node:path';
-import { defaultDataDir } from '../paths';
+import { defaultDataDir } from '../base/paths';
 import { downloadFile, ProgressCallback } from './download';
 import { IdxImagesAndLabels, readIdxPair } from './idx';
 

@@ -1,28 +1,33 @@
-import { SeededRandom } from '../random';
+import { SeededRandom } from '../base/random';
 
 /**
- * A set of labelled grayscale images as plain typed arrays: image i is
+ * Grayscale images of one size as one typed array: image i is
  * `images.subarray(i * rows * cols, (i + 1) * rows * cols)`, row by row,
- * 0 = background and 255 = full ink; `labels[i]` is its class (0-9 for digits).
+ * 0 = background and 255 = full ink. The library's image type: every
+ * function that draws or feeds images takes one (a DigitSet is one).
  */
-export interface DigitSet {
+export interface ImageSet {
   readonly images: Uint8Array;
-  readonly labels: Uint8Array;
   readonly count: number;
   readonly rows: number;
   readonly cols: number;
+}
+
+/** An ImageSet with a label per image: `labels[i]` is image i's class (0-9 for digits). */
+export interface DigitSet extends ImageSet {
+  readonly labels: Uint8Array;
 }
 
 /** The number of classes in MNIST. */
 export const NUM_CLASSES = 10;
 
 /** Pixels in one image of the set. */
-export function pixelsPerImage(set: DigitSet): number {
+export function pixelsPerImage(set: ImageSet): number {
   return set.rows * set.cols;
 }
 
 /** The pixels of image `index` (a view, not a copy). */
-export function imageAt(set: DigitSet, index: number): Uint8Array {
+export function imageAt(set: ImageSet, index: number): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index >= set.count) {
     throw new RangeError(`image index ${index} is outside 0..${set.count - 1}`);
   }
@@ -31,7 +36,7 @@ export function imageAt(set: DigitSet, index: number): Uint8Array {
 }
 
 /** Image `index` as rows of pixel values, ready to print as a matrix. */
-export function imageMatrix(set: DigitSet, index: number): number[][] {
+export function imageMatrix(set: ImageSet, index: number): number[][] {
   const pixels = imageAt(set, index);
   return Array.from({ length: set.rows }, (_, y) => Array.from(pixels.subarray(y * set.cols, (y + 1) * set.cols)));
 }

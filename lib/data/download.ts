@@ -14,8 +14,8 @@ import * as https from 'node:https';
 import * as nodePath from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { temporarySibling } from '../atomic-write';
-import { DataFileError, describeFsError } from '../errors';
+import { temporarySibling } from '../base/atomic-write';
+import { DataFileError, describeFsError } from '../base/errors';
 import { isSha256Hex, sha256File } from './checksum';
 
 /** Default for {@link DownloadOptions.timeoutMs}: 60 seconds. */

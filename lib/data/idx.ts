@@ -17,8 +17,8 @@
 import { promises as fsp } from 'node:fs';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { writeFileAtomic } from '../atomic-write';
-import { DataFileError, describeFsError } from '../errors';
+import { writeFileAtomic } from '../base/atomic-write';
+import { DataFileError, describeFsError } from '../base/errors';
 
 const gunzipAsync = promisify(zlib.gunzip);
 const gzipAsync = promisify(zlib.gzip);

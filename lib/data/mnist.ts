@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { defaultDataDir, displayPath } from '../paths';
-import type { Profile } from '../profile';
+import { defaultDataDir, displayPath } from '../base/paths';
+import type { Profile } from '../base/profile';
 import { type DigitSet, stratifiedSample } from './digit-set';
 import { readIdxPair } from './idx';
 import { verifyFileChecksum } from './verified-files';
@@ -111,10 +111,22 @@ export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> 
 }
 
 /**
- * The training and test images a profile uses: all of them in `full`, a
- * stratified random subset (fixed by `seed`) in `quick`.
+ * Training and test images cut to a profile, carrying the profile along so
+ * that whatever trains on them (`trainArchitecture`, `loadOrTrainBestCnn`)
+ * also keeps to its number of epochs.
  */
-export function mnistForProfile(mnist: Pick<Mnist, 'train' | 'test'>, profile: Profile, seed = 0): { train: DigitSet; test: DigitSet } {
+export interface ProfiledMnist {
+  readonly train: DigitSet;
+  readonly test: DigitSet;
+  readonly profile: Profile;
+}
+
+/**
+ * The training and test images a profile uses: all of them in `full`, a
+ * stratified random subset (fixed by `seed`, default 0) in `quick`.
+ */
+export function mnistForProfile(mnist: Pick<Mnist, 'train' | 'test'>, profile: Profile, options: { readonly seed?: number } = {}): ProfiledMnist {
+  const seed = options.seed ?? 0;
   const sized = (set: DigitSet, n: number) => (n >= set.count ? set : stratifiedSample(set, n, seed));
-  return { train: sized(mnist.train, profile.trainSize), test: sized(mnist.test, profile.testSize) };
+  return { train: sized(mnist.train, profile.trainSize), test: sized(mnist.test, profile.testSize), profile };
 }

@@ -46,7 +46,16 @@ export interface TensorPair {
  * The set as tensors: inputs scaled (default: to [0, 1]) in the chosen layout
  * and one-hot targets. The caller owns them (dispose, or use inside tf.tidy).
  */
-export function toTensors(set: DigitSet, layout: InputLayout = 'flat', scaling: PixelScaling = 'unit'): TensorPair {
+/** How a set becomes tensors. */
+export interface TensorOptions {
+  /** `flat` (one row of 784 values per image, for dense networks; the default) or `image` (28x28x1, for CNNs). */
+  readonly layout?: InputLayout;
+  /** How pixels become inputs; default `unit` (divided by 255). */
+  readonly scaling?: PixelScaling;
+}
+
+export function toTensors(set: DigitSet, options: TensorOptions = {}): TensorPair {
+  const { layout = 'flat', scaling = 'unit' } = options;
   const shape = layout === 'flat' ? [set.count, pixelsPerImage(set)] : [set.count, set.rows, set.cols, 1];
   return {
     xs: tf.tensor(scalePixels(set.images, scaling), shape, 'float32'),

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../atomic-write';
-import { DataFileError, describeFsError } from '../errors';
-import { cacheDir, pathExists } from '../paths';
+import { writeFileAtomic } from '../base/atomic-write';
+import { DataFileError, describeFsError } from '../base/errors';
+import { cacheDir, pathExists } from '../base/paths';
 import { contentSha256 } from './checksum';
 
 interface VerifiedEntry {

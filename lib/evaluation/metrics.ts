@@ -3,10 +3,10 @@
  * plain functions on arrays (no tensors), so they are easy to check by hand.
  */
 import { NUM_CLASSES } from '../data/digit-set';
-import { checkClassCount, rowArgmax, rowCount } from './argmax';
+import { checkClassCount, rowArgmax, rowCount } from '../base/argmax';
 
 /** A matrix as rows of numbers; a confusion matrix has one row per true class and one column per predicted class. */
-export type Matrix = readonly ArrayLike<number>[];
+export type CountMatrix = readonly ArrayLike<number>[];
 
 /** Throws unless `label` is a class 0..classes-1. */
 function checkLabel(label: number, index: number, what: string, classes: number): void {
@@ -40,7 +40,7 @@ export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<
  * share of class c's images went to each class. A row summing to 0 (a class
  * with no images) stays all zeros.
  */
-export function normaliseRows(matrix: Matrix): number[][] {
+export function normaliseRows(matrix: CountMatrix): number[][] {
   return matrix.map((row) => {
     const values = Array.from(row);
     const sum = values.reduce((a, b) => a + b, 0);
@@ -49,7 +49,7 @@ export function normaliseRows(matrix: Matrix): number[][] {
 }
 
 /** Throws unless the matrix is square and holds counts (finite, not negative). */
-function checkConfusionMatrix(matrix: Matrix, where: string): void {
+function checkConfusionMatrix(matrix: CountMatrix, where: string): void {
   if (matrix.length === 0) throw new RangeError(`${where}: the confusion matrix is empty`);
   matrix.forEach((row, r) => {
     if (row.length !== matrix.length) throw new RangeError(`${where}: row ${r} has ${row.length} values, expected ${matrix.length} (a square matrix)`);
@@ -116,7 +116,7 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
  * and recall are both 0 (so a class that is never predicted scores 0 and
  * pulls the macro average down).
  */
-export function classMetrics(matrix: Matrix): ClassificationMetrics {
+export function classMetrics(matrix: CountMatrix): ClassificationMetrics {
   checkConfusionMatrix(matrix, 'classMetrics');
   const support = matrix.map((row) => Array.from(row).reduce((a, b) => a + b, 0));
   const predictedCount = matrix.map((_, c) => matrix.reduce((sum, row) => sum + row[c], 0));
@@ -169,7 +169,7 @@ export interface ConfusedPair {
  * off-diagonal cells, largest first (ties in order of actual, then
  * predicted class).
  */
-export function mostConfusedPairs(matrix: Matrix, count = 10): ConfusedPair[] {
+export function mostConfusedPairs(matrix: CountMatrix, count = 10): ConfusedPair[] {
   checkConfusionMatrix(matrix, 'mostConfusedPairs');
   const pairs: ConfusedPair[] = [];
   matrix.forEach((row, actual) => {

@@ -1,12 +1,23 @@
 /** A model's class probabilities for a set of images, computed in batches, and the labels they predict. */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type DigitSet, NUM_CLASSES, pixelsPerImage } from '../data/digit-set';
+import { type ImageSet, NUM_CLASSES, pixelsPerImage } from '../data/digit-set';
+import { inputLayoutOf } from '../models/input-layout';
 import { type InputLayout, type PixelScaling, scalePixels } from '../data/tensors';
-import { checkClassCount, rowArgmax, rowCount } from './argmax';
+import { checkClassCount, rowArgmax, rowCount } from '../base/argmax';
+
+/** How `predictProbabilities` and `evaluateModel` feed a set to a model. */
+export interface PredictOptions {
+  /** The model's input layout; default read from the model's input shape. */
+  readonly inputLayout?: InputLayout;
+  /** Pixel scaling, as in training; default `unit` (divided by 255). */
+  readonly scaling?: PixelScaling;
+  /** Images per forward pass (bounds memory); default 1000. */
+  readonly batchSize?: number;
+}
 
 /** Inputs of images start..start+size-1 of a set, scaled, in the model's layout (the caller disposes). */
-function batchInputs(set: DigitSet, start: number, size: number, layout: InputLayout, scaling: PixelScaling): tf.Tensor {
+function batchInputs(set: ImageSet, start: number, size: number, layout: InputLayout, scaling: PixelScaling): tf.Tensor {
   const pixels = pixelsPerImage(set);
   const values = scalePixels(set.images.subarray(start * pixels, (start + size) * pixels), scaling);
   const shape = layout === 'flat' ? [size, pixels] : [size, set.rows, set.cols, 1];
@@ -20,13 +31,8 @@ function batchInputs(set: DigitSet, start: number, size: number, layout: InputLa
  * and every tensor made is freed. `scaling` must match training (default
  * `unit`, pixels divided by 255).
  */
-export async function predictProbabilities(
-  model: tfl.LayersModel,
-  set: DigitSet,
-  inputLayout: InputLayout,
-  batchSize = 1000,
-  scaling: PixelScaling = 'unit',
-): Promise<Float32Array> {
+export async function predictProbabilities(model: tfl.LayersModel, set: ImageSet, options: PredictOptions = {}): Promise<Float32Array> {
+  const { inputLayout = inputLayoutOf(model), batchSize = 1000, scaling = 'unit' } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`predictProbabilities: batch size must be a positive whole number, not ${batchSize}`);
   let result: Float32Array | undefined;
   let classes = 0;

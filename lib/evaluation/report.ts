@@ -8,8 +8,8 @@ import type { Figure } from '../charts/figure';
 import { heatmap } from '../charts/heatmap';
 import { imageGrid } from '../charts/image-grid';
 import type { DigitSet } from '../data/digit-set';
-import { formatPercent, markdownTable, showMarkdown } from '../notebook/display';
-import { type AveragedMetrics, type ClassificationMetrics, type Matrix, type Mistake, normaliseRows } from './metrics';
+import { formatPercent, markdownTable } from '../base/format';
+import { type AveragedMetrics, type ClassificationMetrics, type CountMatrix, type Mistake, normaliseRows } from './metrics';
 
 
 /**
@@ -38,10 +38,6 @@ export function classMetricsTable(metrics: ClassificationMetrics): string {
   return markdownTable(header, rows);
 }
 
-/** Shows the per-class table in a notebook (printed in a terminal). */
-export function showClassMetrics(metrics: ClassificationMetrics): void {
-  showMarkdown(classMetricsTable(metrics));
-}
 
 /** How `confusionMatrixFigure` draws. */
 export interface ConfusionMatrixFigureOptions {
@@ -55,7 +51,7 @@ export interface ConfusionMatrixFigureOptions {
  * predicted digits along the bottom. Normalised, each cell shows the
  * percentage of the true digit's images (one decimal).
  */
-export function confusionMatrixFigure(matrix: Matrix, options: ConfusionMatrixFigureOptions = {}): Promise<Figure> {
+export function confusionMatrixFigure(matrix: CountMatrix, options: ConfusionMatrixFigureOptions = {}): Promise<Figure> {
   const normalised = options.normalised ?? false;
   const values = normalised ? normaliseRows(matrix).map((row) => row.map((share) => 100 * share)) : matrix;
   return heatmap(values, {
@@ -66,14 +62,22 @@ export function confusionMatrixFigure(matrix: Matrix, options: ConfusionMatrixFi
   });
 }
 
+/** How many mistakes `mistakesFigure` draws, and its title. */
+export interface MistakesFigureOptions {
+  /** Default 30. */
+  readonly count?: number;
+  readonly title?: string;
+}
+
 /**
  * The first `count` mistakes (as `misclassified` orders them: most confident
  * first) as images captioned "true → predicted".
  */
-export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], count = 30, title?: string): Figure {
+export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], options: MistakesFigureOptions = {}): Promise<Figure> {
+  const { count = 30, title } = options;
   const shown = mistakes.slice(0, Math.max(0, count));
   return imageGrid(
-    { pixels: set.images, count: set.count, rows: set.rows, cols: set.cols },
+    set,
     {
       indices: shown.map((m) => m.index),
       labels: shown.map((m) => m.actual),
@@ -85,7 +89,8 @@ export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], coun
 }
 
 /** One image's class probabilities as bars, in percent, one bar per digit. */
-export function probabilityBarFigure(probabilities: ArrayLike<number>, title = 'Predicted probability of each digit'): Promise<Figure> {
+export function probabilityBarFigure(probabilities: ArrayLike<number>, options: { readonly title?: string } = {}): Promise<Figure> {
+  const { title = 'Predicted probability of each digit' } = options;
   const values = Array.from(probabilities, (p) => 100 * p);
   return barChart(values.map((_, digit) => String(digit)), values, { title, xLabel: 'digit', yLabel: 'probability (%)' });
 }

@@ -13,7 +13,7 @@
  *   centred   in a 28x28 field, centre of mass at (14, 14) (shifted by sub-pixel amounts), brightest pixel 255
  */
 import type { DigitSet } from '../data/digit-set';
-import { DataFileError } from '../errors';
+import { DataFileError } from '../base/errors';
 import { centreOfMass, centreOnCanvas, type Point } from './centre';
 import { type Box, cropImage, inkBox } from './crop';
 import { type GrayImage, toBytes } from './gray-image';

@@ -7,7 +7,7 @@
 import { promises as fsp } from 'node:fs';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DataFileError, describeFsError } from '../errors';
+import { DataFileError, describeFsError } from '../base/errors';
 import type { GrayImage } from './gray-image';
 import {
   type DeclaredSize,

@@ -1,5 +1,4 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { InputLayout } from '../data/tensors';
 import { predictProbabilities, predictedLabels } from '../evaluation/predict';
 import { preprocessDigitFile, type PreprocessedDigit } from './preprocess';
 
@@ -21,18 +20,10 @@ export interface RecognitionFailure {
   readonly error: string;
 }
 
-/** The input layout a model expects: `image` for [28, 28, 1] inputs, `flat` for [784]. */
-export function inputLayoutOf(model: tfl.LayersModel): InputLayout {
-  const shape = model.inputs[0].shape;
-  if (shape.length === 4 && shape[1] === 28 && shape[2] === 28 && shape[3] === 1) return 'image';
-  if (shape.length === 2 && shape[1] === 784) return 'flat';
-  throw new Error(`model ${model.name} takes inputs of shape [${shape.join(', ')}], not 28x28x1 images or 784 pixels`);
-}
-
 /** Preprocesses one image file the way MNIST was made and asks the model which digit it is. */
 export async function recogniseDigit(model: tfl.LayersModel, file: string): Promise<Recognition> {
   const preprocessed = await preprocessDigitFile(file);
-  const row = await predictProbabilities(model, preprocessed.digitSet, inputLayoutOf(model));
+  const row = await predictProbabilities(model, preprocessed.digitSet);
   const digit = predictedLabels(row)[0];
   return { file, digit, confidence: row[digit], probabilities: Array.from(row), preprocessed };
 }

@@ -1,8 +1,8 @@
 /** Finding the sample pictures in data/samples/ and the true digit in their names. */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { DataFileError, describeFsError } from '../errors';
-import { defaultDataDir } from '../paths';
+import { DataFileError, describeFsError } from '../base/errors';
+import { defaultDataDir } from '../base/paths';
 
 /** The folder of the sample pictures: `<project>/data/samples`. */
 export function samplesDir(): string {

@@ -5,7 +5,8 @@
  * pixels stay sharp squares; large ones are shrunk by area averaging.
  */
 import type { Figure } from '../charts/figure';
-import { type GrayImages, imageGrid } from '../charts/image-grid';
+import { imageGrid } from '../charts/image-grid';
+import type { ImageSet } from '../data/digit-set';
 import { createGrayImage, type GrayImage, toBytes } from './gray-image';
 import type { PreprocessedDigit, PreprocessSteps } from './preprocess';
 import { fitInBox } from './resize';
@@ -43,16 +44,16 @@ export function tileImage(image: GrayImage, size: number): GrayImage {
 }
 
 /** The steps of a preprocessed digit as equal tiles for imageGrid, with a caption each. */
-export function stepTiles(result: PreprocessedDigit, tileSize = 84): { images: GrayImages; captions: string[] } {
+export function stepTiles(result: PreprocessedDigit, tileSize = 84): { images: ImageSet; captions: string[] } {
   const names = Object.keys(STEP_CAPTIONS) as (keyof PreprocessSteps)[];
   const pixels = new Uint8Array(names.length * tileSize * tileSize);
   names.forEach((name, i) => pixels.set(toBytes(tileImage(result.steps[name], tileSize)), i * tileSize * tileSize));
   const captions = names.map((name) => (name === 'inkOnDark' ? (result.inverted ? 'inverted' : 'not inverted') : STEP_CAPTIONS[name]));
-  return { images: { pixels, count: names.length, rows: tileSize, cols: tileSize }, captions };
+  return { images: { images: pixels, count: names.length, rows: tileSize, cols: tileSize }, captions };
 }
 
 /** A figure of every preprocessing step of one digit, left to right, with captions and an optional title. */
-export function stepsFigure(result: PreprocessedDigit, options: { readonly title?: string; readonly tileSize?: number; readonly scale?: number } = {}): Figure {
+export function stepsFigure(result: PreprocessedDigit, options: { readonly title?: string; readonly tileSize?: number; readonly scale?: number } = {}): Promise<Figure> {
   const { images, captions } = stepTiles(result, options.tileSize ?? 84);
   return imageGrid(images, { captions, columns: images.count, scale: options.scale ?? 2, title: options.title });
 }

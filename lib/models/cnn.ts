@@ -55,7 +55,7 @@ export function buildCnn(name: string, layers: readonly CnnLayer[], options: Cnn
   });
   if (!flattened) model.add(tfl.layers.flatten({ name: 'flatten' }));
   model.add(tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: seededGlorot(seed, layers.length), name: 'output' }));
-  compileClassifier(model, options.optimizer ?? options.defaultOptimizer ?? 'adam', options.learningRate);
+  compileClassifier(model, { optimizer: options.optimizer ?? options.defaultOptimizer, learningRate: options.learningRate });
   return model;
 }
 

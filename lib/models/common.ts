@@ -32,7 +32,10 @@ function makeOptimizer(name: OptimizerName, learningRate?: number): tf.Optimizer
   }
 }
 
-/** Compiles a classifier: the chosen optimiser, categorical cross-entropy and accuracy. */
-export function compileClassifier(model: tfl.LayersModel, optimizer: OptimizerName, learningRate?: number): void {
-  model.compile({ optimizer: makeOptimizer(optimizer, learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+/**
+ * Compiles a classifier: the chosen optimiser (default Adam), categorical
+ * cross-entropy and accuracy.
+ */
+export function compileClassifier(model: tfl.LayersModel, options: Omit<BuildOptions, 'seed'> = {}): void {
+  model.compile({ optimizer: makeOptimizer(options.optimizer ?? 'adam', options.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 }

@@ -32,6 +32,6 @@ export function buildMlp(options: MlpOptions): tfl.Sequential {
       }),
     );
   });
-  compileClassifier(model, options.optimizer ?? 'adam', options.learningRate);
+  compileClassifier(model, { optimizer: options.optimizer, learningRate: options.learningRate });
   return model;
 }

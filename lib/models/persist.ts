@@ -9,8 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { temporarySibling, writeFileAtomic } from '../atomic-write';
-import { DataFileError, describeFsError } from '../errors';
+import { temporarySibling, writeFileAtomic } from '../base/atomic-write';
+import { DataFileError, describeFsError } from '../base/errors';
 
 /** Name of the topology-and-manifest file in a model folder. */
 export const MODEL_JSON = 'model.json';

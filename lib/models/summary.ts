@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { inNotebook, showMarkdown, showTable } from '../notebook/display';
+import { markdownTable } from '../base/format';
 
 /** One row of a model summary: an input or a layer. */
 export interface SummaryRow {
@@ -115,17 +115,10 @@ export function formatModelSummary(summary: ModelSummary): string {
 }
 
 /**
- * Shows a model's summary: in a notebook a Markdown table (input first, then
- * the layers) and a totals line; in a terminal the text table of
- * `formatModelSummary`. Returns the summary.
+ * A model's summary as Markdown: a table (input first, then the layers) and a
+ * line of parameter totals, as a notebook shows it.
  */
-export function showModelSummary(model: tfl.LayersModel): ModelSummary {
-  const summary = modelSummary(model);
-  if (inNotebook()) {
-    showTable([...HEADER], summary.rows.map((row) => [row.name, row.type, row.outputShape, row.parameters]));
-    showMarkdown(`**${summary.name}** · ${formatParameterTotals(summary)}`);
-  } else {
-    console.log(formatModelSummary(summary));
-  }
-  return summary;
+export function modelSummaryMarkdown(summary: ModelSummary): string {
+  const table = markdownTable([...HEADER], summary.rows.map((row) => [row.name, row.type, row.outputShape, row.parameters]));
+  return `${table}\n\n**${summary.name}** · ${formatParameterTotals(summary)}`;
 }

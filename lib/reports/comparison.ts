@@ -5,7 +5,7 @@
 import type { Figure } from '../charts/figure';
 import { PALETTE } from '../charts/theme';
 import { renderVegaLite } from '../charts/vega-render';
-import { formatPercent, markdownTable, showMarkdown } from '../notebook/display';
+import { formatPercent, markdownTable } from '../base/format';
 import type { ModelResult } from './results';
 import { REPORTED_TEST_ACCURACY } from './seed-results';
 
@@ -32,16 +32,12 @@ export function comparisonTable(results: readonly ModelResult[]): string {
   return markdownTable(header, rows);
 }
 
-/** Shows the comparison table in a notebook (printed in a terminal). */
-export function showComparison(results: readonly ModelResult[]): void {
-  showMarkdown(comparisonTable(results));
-}
-
 /**
  * Two panels side by side: test accuracy per model (with the tutorial's
  * figure where it reports one) and seconds per training epoch.
  */
-export function comparisonFigure(results: readonly ModelResult[], title = 'Models compared'): Promise<Figure> {
+export function comparisonFigure(results: readonly ModelResult[], options: { readonly title?: string } = {}): Promise<Figure> {
+  const { title = 'Models compared' } = options;
   if (results.length === 0) throw new Error('comparisonFigure: no results');
   const names = results.map((r) => r.name);
   const accuracy = results.flatMap((r) => {

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../atomic-write';
+import { writeFileAtomic } from '../base/atomic-write';
+import type { EpochRecord } from '../types/training';
 
 /** One trained model's results, as `reports/results.json` records them. */
 export interface ModelResult {
@@ -22,8 +23,16 @@ export interface ModelResult {
   /** Images held out of training for validation, and the best validation accuracy. */
   readonly validationImages?: number;
   readonly validationAccuracy?: number;
-  /** The epoch whose weights were kept (the best by validation accuracy). */
+  /**
+   * The epoch whose weights were kept: the best by validation accuracy for
+   * the networks trained with a validation split (seed 000's), else the last.
+   */
   readonly keptEpoch?: number;
+  /**
+   * Every epoch's training (and validation or watched test) loss and
+   * accuracy, so the training curves can be redrawn without retraining.
+   */
+  readonly history?: readonly EpochRecord[];
   /** Seed of the initial weights, shuffles and dropout. */
   readonly seed?: number;
   /** ISO time the run finished. */

@@ -18,27 +18,36 @@ export interface NamedFigure {
   readonly figure: Figure;
 }
 
-/** Notebook 01: the first training images with their labels. */
-export function firstImagesFigure(train: DigitSet, count = 40): Figure {
-  return imageGrid(
-    { pixels: train.images, count: train.count, rows: train.rows, cols: train.cols },
-    { columns: 10, labels: Array.from(train.labels.subarray(0, count), String), indices: Array.from({ length: count }, (_, i) => i), title: `The first ${count} training images and their labels` },
-  );
+/** What a figure of a set calls the set, and how many images it draws. */
+export interface SetFigureOptions {
+  /** The set's name in titles; default `training`. */
+  readonly setName?: string;
+  /** Images to draw (image figures only); default 40. */
+  readonly count?: number;
+}
+
+/** Notebook 01: the first images of a set with their labels. */
+export function firstImagesFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
+  const { count = 40, setName = 'training' } = options;
+  return imageGrid(set, {
+    columns: 10,
+    labels: Array.from(set.labels.subarray(0, count), String),
+    indices: Array.from({ length: Math.min(count, set.count) }, (_, i) => i),
+    title: `The first ${count} ${setName} images and their labels`,
+  });
 }
 
 /** The training images notebook 02 draws one histogram each for: a 5, a thin 1 and a 2. */
 export const HISTOGRAM_EXAMPLES: readonly number[] = [0, 3, 5];
 
 /** Notebook 02: a few training images, captioned with their index and label. */
-export function exampleImagesFigure(train: DigitSet, indices: readonly number[] = HISTOGRAM_EXAMPLES): Figure {
-  return imageGrid(
-    { pixels: train.images, count: train.count, rows: train.rows, cols: train.cols },
-    { indices, captions: indices.map((i) => `image ${i}: label ${train.labels[i]}`), columns: indices.length, scale: 4 },
-  );
+export function exampleImagesFigure(train: DigitSet, indices: readonly number[] = HISTOGRAM_EXAMPLES): Promise<Figure> {
+  return imageGrid(train, { indices, captions: indices.map((i) => `image ${i}: label ${train.labels[i]}`), columns: indices.length, scale: 4 });
 }
 
 /** Notebooks 01 and 02: how many images of each digit a set holds. */
-export function labelCountsFigure(set: DigitSet, setName = 'training'): Promise<Figure> {
+export function labelCountsFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
+  const { setName = 'training' } = options;
   return barChart(labelCounts(set).map((_, digit) => String(digit)), labelCounts(set), {
     title: `Images per digit in the ${setName} set`,
     xLabel: 'digit',
@@ -52,7 +61,8 @@ function valueBins(pixels: Uint8Array): HistogramBin[] {
 }
 
 /** Notebook 02: the distribution of every pixel value in a set (log count axis: zeros dominate). */
-export function pixelHistogramFigure(set: DigitSet, setName = 'training'): Promise<Figure> {
+export function pixelHistogramFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
+  const { setName = 'training' } = options;
   return histogram(valueBins(set.images), {
     title: `Pixel values of all ${set.count.toLocaleString('en-US')} ${setName} images`,
     xLabel: 'pixel value (0 = background, 255 = full ink)',
@@ -95,11 +105,11 @@ export function standardisedHistogramFigure(set: DigitSet): Promise<Figure> {
 /** Every figure of notebooks 01 and 02, under the names the main job saves them as. */
 export async function dataFigures(train: DigitSet, test: DigitSet): Promise<NamedFigure[]> {
   const figures: NamedFigure[] = [
-    { name: 'mnist-first-training-images', figure: firstImagesFigure(train) },
+    { name: 'mnist-first-training-images', figure: await firstImagesFigure(train) },
     { name: 'mnist-label-counts', figure: await labelCountsFigure(train) },
-    { name: 'mnist-label-counts-test', figure: await labelCountsFigure(test, 'test') },
+    { name: 'mnist-label-counts-test', figure: await labelCountsFigure(test, { setName: 'test' }) },
     { name: 'pixel-histogram-all-training', figure: await pixelHistogramFigure(train) },
-    { name: 'pixel-histogram-example-images', figure: exampleImagesFigure(train) },
+    { name: 'pixel-histogram-example-images', figure: await exampleImagesFigure(train) },
   ];
   for (const index of HISTOGRAM_EXAMPLES) {
     figures.push({ name: `pixel-histogram-image-${index}`, figure: await oneImageHistogramFigure(train, index) });

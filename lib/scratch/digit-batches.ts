@@ -1,6 +1,6 @@
 /** Turns DigitSets into the matrices the scratch network reads: pixels / 255 and one-hot targets. */
 import { type DigitSet, NUM_CLASSES } from '../data/digit-set';
-import type { SeededRandom } from '../random';
+import type { SeededRandom } from '../base/random';
 import { assertShape, type Matrix, zeroMatrix } from './matrix';
 
 /** pixel value → value / 255, looked up instead of divided. */

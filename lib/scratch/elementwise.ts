@@ -1,4 +1,5 @@
 /** Row, column and entry-by-entry operations on matrices, in place where the name says so. */
+import { rowArgmax } from '../base/argmax';
 import { assertSameShape, assertShape, type Matrix, zeroMatrix } from './matrix';
 
 /** Adds the 1-row matrix `row` to every row of `m`, in place (a bias). */
@@ -60,12 +61,6 @@ export function mapEntries(m: Matrix, fn: (value: number) => number, out: Matrix
 /** The column of the largest entry of each row (the first one on ties). */
 export function argmaxRows(m: Matrix, out: Int32Array = new Int32Array(m.rows)): Int32Array {
   if (out.length !== m.rows) throw new RangeError(`argmax output needs ${m.rows} entries, got ${out.length}`);
-  const M = m.data, cols = m.cols;
-  for (let i = 0; i < m.rows; i++) {
-    const start = i * cols;
-    let best = 0;
-    for (let j = 1; j < cols; j++) if (M[start + j] > M[start + best]) best = j;
-    out[i] = best;
-  }
+  for (let i = 0; i < m.rows; i++) out[i] = rowArgmax(m.data, i, m.cols);
   return out;
 }

@@ -1,5 +1,5 @@
 /** Normally distributed numbers from the series' seeded generator, for weight initialisation. */
-import { SeededRandom } from '../random';
+import { SeededRandom } from '../base/random';
 
 /**
  * Draws standard normal numbers (mean 0, standard deviation 1) with the

@@ -1,5 +1,5 @@
 /** Measures how far backpropagated gradients are from numerical ones. */
-import { SeededRandom } from '../random';
+import { SeededRandom } from '../base/random';
 import type { NetParams, ParamName } from './params';
 
 /** How one parameter group's analytic gradient compares with the numerical estimate. */

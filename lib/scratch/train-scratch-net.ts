@@ -1,6 +1,6 @@
 /** Trains the from-scratch network with minibatch SGD and records accuracy after every epoch. */
 import type { DigitSet } from '../data/digit-set';
-import { SeededRandom } from '../random';
+import { SeededRandom } from '../base/random';
 import { LOG_EPSILON } from './activations';
 import { digitInputRange, RandomBatches } from './digit-batches';
 import { type Matrix, zeroMatrix } from './matrix';

@@ -3,7 +3,7 @@
  * softmax, trained with cross-entropy. Forward and backward passes are plain
  * loops over Float64Arrays, with no tensors and no automatic differentiation.
  */
-import { SeededRandom } from '../random';
+import { SeededRandom } from '../base/random';
 import { crossEntropy, LOG_EPSILON, multiplyBySigmoidSlopeInPlace, sigmoidInto, softmaxCrossEntropyGradient, softmaxRowsInto } from './activations';
 import { addRowInPlace, addScaledInPlace, argmaxRows, columnSums } from './elementwise';
 import { GaussianSampler } from './gaussian';

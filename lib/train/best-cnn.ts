@@ -4,9 +4,9 @@ import type { DigitSet } from '../data/digit-set';
 import { loadMnist, mnistForProfile } from '../data/mnist';
 import { type Architecture, CNN_LARGER } from '../models/architectures';
 import { loadModel, type ModelMetadata } from '../models/persist';
-import { bestCnnDir, displayPath, pathExists } from '../paths';
-import { currentProfile, type Profile } from '../profile';
-import { type ProgressMode } from './train';
+import { bestCnnDir, displayPath, pathExists } from '../base/paths';
+import { currentProfile, type Profile } from '../base/profile';
+import type { TrainingProgress } from '../types/training';
 import { saveRun, trainArchitecture } from './experiment';
 
 /** The CNN trained when no best CNN has been saved yet: fast to train and above 99% on the full profile. */
@@ -28,9 +28,9 @@ export interface BestCnnOptions {
   /** Model folder; default `bestCnnDir(profile)` (models/best-cnn/ for the full profile). */
   readonly dir?: string;
   /** Training data when the model must be trained; default MNIST cut to the profile. */
-  readonly data?: { readonly train: DigitSet; readonly test: DigitSet };
-  /** Progress display while training; default `auto`. */
-  readonly progress?: ProgressMode;
+  readonly data?: { readonly train: DigitSet; readonly test: DigitSet; readonly profile?: Profile };
+  /** Where training progress goes, e.g. `showProgress()`; default none. */
+  readonly progress?: TrainingProgress;
   /** Where to say what happens; default console.log. */
   readonly log?: (line: string) => void;
 }
@@ -41,7 +41,7 @@ export interface BestCnnOptions {
  * there and returns it. The caller disposes the model.
  */
 export async function loadOrTrainBestCnn(options: BestCnnOptions = {}): Promise<ReadyCnn> {
-  const profile = options.profile ?? currentProfile();
+  const profile = options.profile ?? options.data?.profile ?? currentProfile();
   const dir = options.dir ?? bestCnnDir(profile.name);
   const log = options.log ?? ((line: string) => console.log(line));
   if (await pathExists(path.join(dir, 'model.json'))) {

@@ -4,12 +4,16 @@ import type { DigitSet } from '../data/digit-set';
 import type { Architecture } from '../models/architectures';
 import type { BuildOptions } from '../models/common';
 import { type SavedModel, saveModel } from '../models/persist';
-import { currentProfile, epochsFor, type Profile } from '../profile';
+import { currentProfile, epochsFor, type Profile } from '../base/profile';
 import type { ModelResult } from '../reports/results';
-import { type Evaluation, evaluateModel, type ProgressMode, type TrainResult, trainModel } from './train';
+import type { EpochRecord, TrainingProgress } from '../types/training';
+import { type Evaluation, evaluateModel, type TrainResult, trainModel } from './train';
 
 export interface ArchitectureRunOptions {
-  /** Profile capping the epochs; default the current one (MNIST_PROFILE). */
+  /**
+   * Profile capping the epochs; default the profile the data was cut to
+   * (`mnistForProfile` records it), else the current one (MNIST_PROFILE).
+   */
   readonly profile?: Profile;
   /** Seed of the weights, shuffles, dropout and validation split; default 0. */
   readonly seed?: number;
@@ -25,7 +29,8 @@ export interface ArchitectureRunOptions {
   readonly epochs?: number;
   /** Changes to the architecture's build defaults (optimiser, learning rate). */
   readonly build?: Omit<BuildOptions, 'seed'>;
-  readonly progress?: ProgressMode;
+  /** Where progress goes, e.g. `showProgress()`; default none. */
+  readonly progress?: TrainingProgress;
 }
 
 /** A trained architecture: the model, its history, its test score and the record for results.json. */
@@ -46,10 +51,10 @@ export interface ArchitectureRun {
  */
 export async function trainArchitecture(
   architecture: Architecture,
-  data: { readonly train: DigitSet; readonly test: DigitSet },
+  data: { readonly train: DigitSet; readonly test: DigitSet; readonly profile?: Profile },
   options: ArchitectureRunOptions = {},
 ): Promise<ArchitectureRun> {
-  const profile = options.profile ?? currentProfile();
+  const profile = options.profile ?? data.profile ?? currentProfile();
   const seed = options.seed ?? 0;
   const epochs = epochsFor(options.epochs ?? architecture.epochs, profile);
   const model = architecture.build({ ...options.build, seed });
@@ -66,7 +71,7 @@ export async function trainArchitecture(
       progress: options.progress,
       title: architecture.name,
     });
-    const test = await evaluateModel(model, data.test, architecture.inputLayout);
+    const test = await evaluateModel(model, data.test, { inputLayout: architecture.inputLayout });
     const kept = training.history[training.keptEpoch - 1];
     const result: ModelResult = {
       name: architecture.name,
@@ -85,6 +90,7 @@ export async function trainArchitecture(
       validationImages: validationSplit === undefined ? 0 : training.validationImages,
       validationAccuracy: validationSplit === undefined || kept.valAccuracy === undefined ? undefined : round(kept.valAccuracy, 4),
       keptEpoch: training.keptEpoch,
+      history: training.history.map(roundRecord),
       seed,
       finishedAt: new Date().toISOString(),
     };
@@ -97,6 +103,19 @@ export async function trainArchitecture(
 
 function round(value: number, digits: number): number {
   return Number(value.toFixed(digits));
+}
+
+/** An epoch record with its figures rounded as results.json keeps them (enough for any chart). */
+function roundRecord(record: EpochRecord): EpochRecord {
+  const optional = (value: number | undefined) => (value === undefined ? undefined : round(value, 5));
+  return {
+    epoch: record.epoch,
+    loss: round(record.loss, 5),
+    accuracy: round(record.accuracy, 5),
+    valLoss: optional(record.valLoss),
+    valAccuracy: optional(record.valAccuracy),
+    seconds: round(record.seconds, 2),
+  };
 }
 
 /**

@@ -2,55 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type DigitSet, splitValidation } from '../data/digit-set';
 import { type InputLayout, type PixelScaling, toTensors } from '../data/tensors';
-import { newNotebookDisplay } from '../notebook/display';
-import { SeededRandom } from '../random';
-import { notebookProgress } from './notebook-progress';
-import { terminalProgress } from './progress-bar';
-
-/** What one epoch achieved. */
-export interface EpochRecord {
-  /** 1-based epoch number. */
-  readonly epoch: number;
-  /** Mean training loss and accuracy over the epoch's batches. */
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly valLoss?: number;
-  readonly valAccuracy?: number;
-  /** Wall-clock seconds of the epoch (training and validation). */
-  readonly seconds: number;
-}
-
-/** Where training stands, reported after every batch. */
-export interface BatchProgress {
-  readonly epoch: number;
-  readonly epochs: number;
-  /** Batches done in this epoch. */
-  readonly batch: number;
-  readonly batches: number;
-  /** Running mean of the epoch's loss and accuracy so far. */
-  readonly loss: number;
-  readonly accuracy: number;
-}
-
-/** Receives training progress; `terminalProgress` and `notebookProgress` are the two lib provides. */
-export interface TrainingProgress {
-  onBatchEnd(progress: BatchProgress): void;
-  /** Called after each epoch with its record and the history so far; may return a promise (awaited). */
-  onEpochEnd(record: EpochRecord, history: readonly EpochRecord[]): void | Promise<void>;
-  /** Called once at the end with a one-line summary. */
-  onTrainEnd(summary: string): void;
-}
-
-/**
- * Where progress shows: `auto` (the default) redraws one output in place in a
- * notebook and draws a bar in a terminal; `none` is silent.
- */
-export type ProgressMode = 'auto' | 'none' | TrainingProgress;
+import { rowArgmax } from '../base/argmax';
+import { SeededRandom } from '../base/random';
+import type { PredictOptions } from '../evaluation/predict';
+import { inputLayoutOf } from '../models/input-layout';
+import type { EpochRecord, TrainingProgress } from '../types/training';
 
 export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
-  readonly inputLayout: InputLayout;
+  /** `flat` or `image`; default read from the model's input shape. */
+  readonly inputLayout?: InputLayout;
   /** How pixels become inputs; default `unit` (divided by 255). Validation uses the same. */
   readonly scaling?: PixelScaling;
   /** Images to report validation loss and accuracy on after each epoch. */
@@ -69,12 +31,13 @@ export interface TrainOptions {
   readonly restoreBestWeights?: boolean;
   /** Seed of the per-epoch shuffle and of the validation split; default 0. */
   readonly seed?: number;
-  /** Progress display; default `auto`. */
-  readonly progress?: ProgressMode;
+  /**
+   * Where progress goes, e.g. `showProgress()` (live in a notebook, a bar in a
+   * terminal); default none, so library code stays quiet unless asked.
+   */
+  readonly progress?: TrainingProgress;
   /** Name shown above the progress; default the model's name. */
   readonly title?: string;
-  readonly onBatchEnd?: (progress: BatchProgress) => void;
-  readonly onEpochEnd?: (record: EpochRecord) => void;
 }
 
 /** The outcome of `trainModel`: one record per epoch and the total time. */
@@ -86,14 +49,6 @@ export interface TrainResult {
   readonly validationImages: number;
   /** The epoch whose weights the model holds at the end: the best one with `restoreBestWeights`, else the last. */
   readonly keptEpoch: number;
-}
-
-/** The progress receiver a mode stands for. */
-function progressFor(mode: ProgressMode | undefined, title: string, validationLabel = 'validation'): TrainingProgress | undefined {
-  if (mode === 'none') return undefined;
-  if (mode !== undefined && mode !== 'auto') return mode;
-  const display = newNotebookDisplay();
-  return display ? notebookProgress(display, title, validationLabel) : terminalProgress();
 }
 
 /** A model's weight values copied out to plain arrays (safe from later in-place updates). */
@@ -154,13 +109,7 @@ export function batchAccuracy(probabilities: ArrayLike<number>, oneHotTargets: A
   const rows = probabilities.length / classes;
   let correct = 0;
   for (let row = 0; row < rows; row++) {
-    let predicted = 0;
-    let actual = 0;
-    for (let c = 1; c < classes; c++) {
-      if (probabilities[row * classes + c] > probabilities[row * classes + predicted]) predicted = c;
-      if (oneHotTargets[row * classes + c] > oneHotTargets[row * classes + actual]) actual = c;
-    }
-    if (predicted === actual) correct++;
+    if (rowArgmax(probabilities, row, classes) === rowArgmax(oneHotTargets, row, classes)) correct++;
   }
   return rows ? correct / rows : 0;
 }
@@ -183,9 +132,11 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
   const train = split?.train ?? images;
   const validationSet = split?.validation ?? options.validation;
   if (options.restoreBestWeights && !validationSet) throw new Error('trainModel: restoreBestWeights needs validation or validationSplit');
-  const progress = progressFor(options.progress, options.title ?? model.name, options.validationLabel);
+  const progress = options.progress;
+  progress?.onTrainBegin?.({ title: options.title ?? model.name, epochs: options.epochs, validationLabel: options.validationLabel ?? 'validation' });
   const random = new SeededRandom(seed);
-  const all = toTensors(train, options.inputLayout, options.scaling);
+  const layout = options.inputLayout ?? inputLayoutOf(model);
+  const all = toTensors(train, { layout, scaling: options.scaling });
   const batches = Math.ceil(train.count / options.batchSize);
   const history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: WeightSnapshot } | undefined;
@@ -213,13 +164,12 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
         }
         const batchProgress = { epoch, epochs: options.epochs, batch: batch + 1, batches, loss: lossSum / seen, accuracy: accuracySum / seen };
         progress?.onBatchEnd(batchProgress);
-        options.onBatchEnd?.(batchProgress);
         if (performance.now() - lastYield > 50) {
           await yieldNow();
           lastYield = performance.now();
         }
       }
-      const validation = validationSet ? await evaluateModel(model, validationSet, options.inputLayout, { scaling: options.scaling }) : undefined;
+      const validation = validationSet ? await evaluateModel(model, validationSet, { inputLayout: layout, scaling: options.scaling }) : undefined;
       const record: EpochRecord = {
         epoch,
         loss: lossSum / seen,
@@ -233,7 +183,6 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
         best = { epoch, accuracy: validation.accuracy, weights: snapshotWeights(model) };
       }
       await progress?.onEpochEnd(record, history);
-      options.onEpochEnd?.(record);
       await yieldNow();
     }
   } finally {
@@ -263,18 +212,10 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
-/** How `evaluateModel` feeds a set. */
-export interface EvaluateOptions {
-  /** Pixel scaling, as in training; default `unit`. */
-  readonly scaling?: PixelScaling;
-  /** Images per forward pass (bounds memory); default 1000. */
-  readonly batchSize?: number;
-}
-
 /** Loss and accuracy of a model on a set, computed in batches to bound memory. */
-export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, inputLayout: InputLayout, options: EvaluateOptions = {}): Promise<Evaluation> {
-  const batchSize = options.batchSize ?? 1000;
-  const { xs, ys } = toTensors(set, inputLayout, options.scaling);
+export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, options: PredictOptions = {}): Promise<Evaluation> {
+  const { inputLayout = inputLayoutOf(model), scaling = 'unit', batchSize = 1000 } = options;
+  const { xs, ys } = toTensors(set, { layout: inputLayout, scaling });
   let lossSum = 0;
   let accuracySum = 0;
   try {

@@ -1,4 +1,4 @@
-import { DataFileError } from '../../lib/errors';
+import { DataFileError } from '../../lib/base/errors';
 
 /** Awaits a rejection and checks it is a DataFileError about `file` whose problem matches. */
 export async function expectFileError(promise: Promise<unknown>, file: string, problem: RegExp): Promise<DataFileError> {

@@ -4,7 +4,7 @@
  * each drawn digit looks written by hand rather than typeset. Used by
  * make-samples.ts to make the sample pictures in data/samples/.
  */
-import { SeededRandom } from '../random';
+import { SeededRandom } from '@mnist-ts/lib';
 
 /**
  * One pen stroke: a start point, then straight lines (L) and cubic Bezier

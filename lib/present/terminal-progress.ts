@@ -1,4 +1,4 @@
-import type { BatchProgress, EpochRecord, TrainingProgress } from './train';
+import type { BatchProgress, EpochRecord, TrainingProgress } from '../types/training';
 
 const BAR_WIDTH = 24;
 

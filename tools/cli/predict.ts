@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Recognises handwritten digits in image files with a trained model. Usage:
- *   npm run -s predict -- [--model DIR] [--json] <image...>
+ *   npm run -s predict -- [--model DIR] [--json] <image...>  (--help for more)
  * Without --model it uses the series' best CNN (models/best-cnn/), training
  * one first when there is none. Prints one line per image, or with --json one
  * JSON object per line: { file, digit, confidence, probabilities } or
@@ -9,11 +9,8 @@
  * predicted), 2 on bad usage.
  */
 import * as path from 'node:path';
-import { eachArgument } from './args';
-import { useBestBackend } from '../backend/select';
-import { recogniseDigits } from '../handwriting/recognise';
-import { loadModel } from '../models/persist';
-import { loadOrTrainBestCnn } from '../train/best-cnn';
+import { eachArgument, usage } from '../args';
+import { useBestBackend, recogniseDigits, loadModel, loadOrTrainBestCnn } from '@mnist-ts/lib';
 
 interface Args {
   model?: string;
@@ -21,7 +18,12 @@ interface Args {
   files: string[];
 }
 
-const USAGE = 'usage: npm run -s predict -- [--model DIR] [--json] <image.png|image.jpg ...>';
+const USAGE = () =>
+  usage('predict', '[options] <image.png|image.jpg ...>', [
+    ['--model DIR', 'a model folder written by saveModel (default: models/best-cnn/, trained first when missing)'],
+    ['--json', 'one JSON object per line: { file, digit, confidence, probabilities } or { file, error }'],
+    ['--help, -h', 'this help'],
+  ]);
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { json: false, files: [] };
@@ -29,7 +31,7 @@ function parseArgs(argv: string[]): Args {
     if (arg === '--model') args.model = path.resolve(value());
     else if (arg === '--json') args.json = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
+      console.log(USAGE());
       process.exit(0);
     } else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
     else args.files.push(arg);
@@ -46,7 +48,7 @@ const note = (line: string) => console.error(line);
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   await useBestBackend({ log: note });
-  const { model } = args.model ? await loadModel(args.model) : await loadOrTrainBestCnn({ log: note, progress: 'none' });
+  const { model } = args.model ? await loadModel(args.model) : await loadOrTrainBestCnn({ log: note });
   let failures = 0;
   for (const result of await recogniseDigits(model, args.files)) {
     if ('error' in result) {
@@ -72,7 +74,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`error: ${(error as Error).message}`);
-    if (error instanceof UsageError) console.error(USAGE);
+    if (error instanceof UsageError) console.error(USAGE());
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

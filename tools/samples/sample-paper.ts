@@ -4,7 +4,7 @@
  * grain and specks of dirt, or a transparent background. Used by
  * make-samples.ts.
  */
-import { SeededRandom } from '../random';
+import { SeededRandom } from '@mnist-ts/lib';
 import { gaussian } from './sample-strokes';
 
 /** An RGB colour, 0..255 per channel. */

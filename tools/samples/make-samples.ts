@@ -10,8 +10,7 @@ import * as path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { writeFileAtomic } from '../atomic-write';
-import { defaultDataDir } from '../paths';
+import { writeFileAtomic, defaultDataDir } from '@mnist-ts/lib';
 import { inkOnPaper, type PaperOptions } from './sample-paper';
 import { type DigitDesign, digitSvg, type HandOptions } from './sample-strokes';
 

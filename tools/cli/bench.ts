@@ -9,12 +9,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { eachArgument, positiveInteger } from './args';
-import { parseBackendName, useBestBackend, type BackendName } from '../backend/select';
-import { loadMnist } from '../data/mnist';
-import { type Measurement, measureArchitecture } from '../bench/measure';
-import { ARCHITECTURE_LIST, architectureByName, type Architecture } from '../models/architectures';
-import { markdownTable } from '../notebook/display';
+import { eachArgument, positiveInteger, usage } from '../args';
+import { parseBackendName, useBestBackend, type BackendName, loadMnist, ARCHITECTURE_LIST, architectureByName, type Architecture, markdownTable } from '@mnist-ts/lib';
+import { type Measurement, measureArchitecture } from '../measure';
 
 const run = promisify(execFile);
 
@@ -56,8 +53,17 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (flag === '--json') args.json = true;
     else if (flag === '--compare-fit') args.compareFit = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm run bench -- [--arch a,b] [--backend cpu,wasm-stock,wasm,tensorflow] [--samples N] [--batch-size N] [--json] [--compare-fit]');
-      console.log(`architectures: ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')}`);
+      console.log(
+        usage('bench', '[options]', [
+          ['--arch NAME[,NAME...]', `architectures (default: all): ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')}`],
+          ['--backend NAME[,NAME...]', 'backends side by side: cpu, wasm-stock, wasm, tensorflow (default: all available)'],
+          ['--samples N', 'training samples timed per architecture and backend'],
+          ['--batch-size N', 'batch size (default 64)'],
+          ['--json', 'one JSON object per measurement and line'],
+          ['--compare-fit', "also time tfjs's model.fit on the same batches"],
+          ['--help, -h', 'this help'],
+        ]),
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
   });

@@ -1,25 +1,18 @@
 #!/usr/bin/env node
 /**
  * The main job: reproduces the series' results headless and writes them to
- * reports/ (results.json and figures). Usage:
- *   npm start [-- --profile quick|full] [--backend wasm|cpu|tensorflow] [--out DIR]
- * The profile also comes from MNIST_PROFILE, the backend from MNIST_BACKEND.
+ * reports/ (results.json and figures) and models/. Run `npm start -- --help`
+ * for the options. The profile also comes from MNIST_PROFILE, the backend
+ * from MNIST_BACKEND.
  */
 import * as path from 'node:path';
-import { eachArgument } from './args';
-import { parseBackendName, useBestBackend } from '../backend/select';
-import { labelCounts } from '../data/digit-set';
-import { loadMnist, mnistForProfile } from '../data/mnist';
-import { type Architecture, ARCHITECTURE_LIST, architectureByName } from '../models/architectures';
-import { loadModel, saveModel } from '../models/persist';
-import { trainingCurves } from '../charts/training-curves';
-import type { Figure } from '../charts/figure';
-import { modelsDirFor, reportsDir } from '../paths';
-import { currentProfile, profileByName, type Profile } from '../profile';
-import { comparisonFigure, comparisonTable } from '../reports/comparison';
-import { type ModelResult, recordResult } from '../reports/results';
-import { dataFigures } from '../reports/series-figures';
-import { bestByTestAccuracy, saveRun, trainArchitecture } from '../train/experiment';
+import {
+  type Architecture, ARCHITECTURE_LIST, architectureByName, bestByTestAccuracy, comparisonTable, currentProfile, labelCounts, loadMnist,
+  loadModel, mnistForProfile, modelsDirFor, parseBackendName, type Profile, profileByName, readResults, recordResult, reportsDir, saveModel,
+  saveRun, showProgress, trainArchitecture, useBestBackend,
+} from '@mnist-ts/lib';
+import { eachArgument, usage } from '../args';
+import { drawReportFigures } from '../report-figures';
 
 interface Args {
   profile: Profile;
@@ -32,6 +25,16 @@ interface Args {
   architectures: Architecture[];
 }
 
+const HELP = () =>
+  usage('start', '[options]', [
+    ['--profile quick|full', 'how much data and how many epochs (default: MNIST_PROFILE, else full)'],
+    ['--backend NAME', 'tensorflow, wasm, wasm-stock or cpu (default: MNIST_BACKEND, else the fastest available)'],
+    ['--arch NAME[,NAME...]', `architectures to train (default: all): ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')}`],
+    ['--out DIR', 'folder for results.json and figures/ (default: reports/, reports/quick/ in the quick profile)'],
+    ['--models DIR', 'folder for the trained models (default: models/, models/quick/ in the quick profile)'],
+    ['--help, -h', 'this help'],
+  ]);
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { profile: currentProfile(), architectures: [...ARCHITECTURE_LIST] };
   let chosen: Architecture[] | undefined;
@@ -42,22 +45,12 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--models') args.models = path.resolve(value());
     else if (flag === '--arch') (chosen ??= []).push(...value().split(',').map((name) => architectureByName(name.trim())));
     else if (flag === '--help' || flag === '-h') {
-      console.log(
-        'usage: npm start [-- --profile quick|full] [--backend tensorflow|wasm|cpu] [--arch NAME[,NAME...]] [--out DIR] [--models DIR]\n' +
-          `architectures: ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')} (default: all)`,
-      );
+      console.log(HELP());
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
   });
   if (chosen) args.architectures = chosen;
   return args;
-}
-
-/** Saves a figure as SVG and PNG under `folder/name` and says so. */
-async function saveFigure(folder: string, name: string, figure: Figure): Promise<void> {
-  await figure.save(path.join(folder, `${name}.svg`));
-  await figure.save(path.join(folder, `${name}.png`));
-  console.log(`  ${path.join(path.relative(process.cwd(), folder) || '.', name)}.svg and .png`);
 }
 
 const step = (text: string) => console.log(`\n== ${text}`);
@@ -82,16 +75,11 @@ async function main(argv: string[]): Promise<void> {
   const data = mnistForProfile(mnist, profile);
   if (profile.name !== 'full') console.log(`  profile ${profile.name}: ${data.train.count} training and ${data.test.count} test images`);
 
-  step('Figures');
-  const figures = path.join(outDir, 'figures');
-  for (const { name, figure } of await dataFigures(mnist.train, mnist.test)) await saveFigure(figures, name, figure);
-
   const models = args.models ?? modelsDirFor(profile.name);
   const resultsFile = path.join(outDir, 'results.json');
-  const results: ModelResult[] = [];
   for (const arch of args.architectures) {
     step(`Training ${arch.name}: ${arch.description} (${arch.source})`);
-    const run = await trainArchitecture(arch, data, { profile, seed: 0, progress: 'auto' });
+    const run = await trainArchitecture(arch, data, { seed: 0, progress: showProgress() });
     try {
       const { result } = run;
       console.log(
@@ -99,19 +87,18 @@ async function main(argv: string[]): Promise<void> {
           `${result.trainingSeconds.toFixed(1)} s (${result.secondsPerEpoch.toFixed(1)} s per epoch on ${backend.name})`,
       );
       await recordResult(resultsFile, result);
-      results.push(result);
       const saved = path.join(models, arch.name);
       await saveRun(run, saved);
       console.log(`  model saved to ${path.relative(process.cwd(), saved)}/`);
-      const monitored = result.validationImages === 0 ? 'test' : 'validation';
-      await saveFigure(figures, `${arch.name}-training-curves`, await trainingCurves(run.training.history, `${arch.name}: training curves`, monitored));
     } finally {
       run.model.dispose();
     }
   }
-  const cnns = results.filter((result) => architectureByName(result.name).inputLayout === 'image');
+  // The best CNN is chosen among every CNN the results file records (this run's and earlier
+  // ones of a partial run), so best-cnn/, results.json and the figures always agree.
+  const recorded = (await readResults(resultsFile)).models;
+  const cnns = recorded.filter((result) => ARCHITECTURE_LIST.some((arch) => arch.name === result.name && arch.inputLayout === 'image'));
   if (cnns.length > 0) {
-    // The CNN chapters 05-07 and the predict command use: the most accurate one.
     const best = bestByTestAccuracy(cnns.map((result) => ({ result }))).result;
     const bestDir = path.join(models, 'best-cnn');
     const loaded = await loadModel(path.join(models, best.name));
@@ -120,13 +107,14 @@ async function main(argv: string[]): Promise<void> {
     } finally {
       loaded.model.dispose();
     }
-    console.log(`  best CNN by test accuracy: ${best.name}, saved to ${path.relative(process.cwd(), bestDir)}/`);
+    console.log(`Best CNN by test accuracy: ${best.name}, saved to ${path.relative(process.cwd(), bestDir)}/`);
   }
-  if (results.length > 0) {
+  if (recorded.length > 0) {
     step('Comparison');
-    console.log(comparisonTable(results));
-    await saveFigure(figures, 'models-compared', await comparisonFigure(results));
+    console.log(comparisonTable(recorded));
   }
+  step('Figures');
+  await drawReportFigures({ mnist, test: data.test, resultsFile, modelsDir: models, figuresDir: path.join(outDir, 'figures') });
   step('Done');
   console.log(`Results: ${resultsFile}`);
 }

@@ -7,10 +7,9 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { eachArgument } from './args';
+import { eachArgument } from '../args';
 import { executeNotebook, formatProblems } from '../notebook/execute';
-import { projectRoot } from '../paths';
-import { currentProfile, profileByName } from '../profile';
+import { currentProfile, profileByName, projectDir } from '@mnist-ts/lib';
 
 async function main(argv: string[]): Promise<number> {
   let profile = currentProfile().name;
@@ -19,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
     if (arg === '--profile') profile = profileByName(value()).name;
     else wanted.push(arg);
   });
-  const dir = path.join(projectRoot(), 'notebooks');
+  const dir = path.join(projectDir(), 'notebooks');
   const all = (await fs.readdir(dir)).filter((name) => name.endsWith('.ipynb')).sort();
   const chosen = wanted.length ? all.filter((name) => wanted.some((w) => name.includes(w))) : all;
   if (chosen.length === 0) throw new Error(`no notebook in ${dir} matches ${wanted.join(', ')}`);

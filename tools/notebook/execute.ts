@@ -3,8 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { writeFileAtomic } from '../atomic-write';
-import { PROFILE_ENV, type ProfileName } from '../profile';
+import { writeFileAtomic, PROFILE_ENV, type ProfileName } from '@mnist-ts/lib';
 import { checkJupyter, jupyterCommand, writeTslabKernelSpec } from './kernel';
 
 const run = promisify(execFile);

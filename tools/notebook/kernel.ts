@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { writeFileAtomic } from '../atomic-write';
-import { pathExists } from '../paths';
+import { writeFileAtomic } from '@mnist-ts/lib';
 
 // Calls pass process.env explicitly: under jest, the sandbox's env is not the one Node would hand on.
 const run = promisify(execFile);
@@ -19,16 +18,51 @@ export function tslabLauncher(): string {
 }
 
 /**
- * Writes a Jupyter kernel spec for tslab into `<dataDir>/kernels/<name>/kernel.json`,
- * started with this Node.js and the project's tslab. Returns the spec's path.
+ * The kernel's launcher, written beside its kernel.json so that it belongs to
+ * no clone: it starts the tslab installed in the project the notebook lies in
+ * (found from the kernel's working folder, which Jupyter sets to the
+ * notebook's folder), and only when there is none the tslab of the project
+ * that registered the kernel. So one registration serves every clone.
+ */
+function launcherSource(fallback: string): string {
+  return `#!/usr/bin/env node
+// Written by mnist-ts (npm install). Starts the tslab of the project this notebook is in.
+const fallback = ${JSON.stringify(fallback)};
+let tslab;
+try {
+  tslab = require.resolve('tslab/bin/tslab', { paths: [process.cwd()] });
+} catch {
+  tslab = fallback;
+}
+process.argv = [process.argv[0], tslab, 'kernel', '--config-path', process.argv[2]];
+require(tslab);
+`;
+}
+
+/** The version of the tslab a launcher falls back on, for messages. */
+function tslabVersion(launcher: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(path.dirname(launcher), '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Writes a Jupyter kernel spec for tslab into `<dataDir>/kernels/<name>/`:
+ * kernel.json and the launcher it runs with this Node.js. Returns the spec's path.
  */
 export async function writeTslabKernelSpec(dataDir: string, name: string): Promise<string> {
+  const folder = path.join(dataDir, 'kernels', name);
+  const launcher = path.join(folder, 'launch-tslab.js');
+  await writeFileAtomic(launcher, launcherSource(tslabLauncher()));
   const spec = {
-    argv: [process.execPath, tslabLauncher(), 'kernel', '--config-path', '{connection_file}'],
+    argv: [process.execPath, launcher, '{connection_file}'],
     display_name: 'TypeScript',
     language: 'typescript',
+    metadata: { 'mnist-ts': { launcher: 'tslab of the notebook\'s project, else the registering project\'s' } },
   };
-  const file = path.join(dataDir, 'kernels', name, 'kernel.json');
+  const file = path.join(folder, 'kernel.json');
   await writeFileAtomic(file, `${JSON.stringify(spec, null, 2)}\n`);
   return file;
 }
@@ -83,19 +117,12 @@ export async function findKernelSpec(name: string): Promise<{ file: string; argv
 }
 
 
-/** True when a kernel's command line names a program or script that is gone (a moved or deleted clone). */
-async function pointsAtMissingFile(argv: readonly string[]): Promise<boolean> {
-  for (const part of argv.slice(0, 2)) {
-    if (path.isAbsolute(part) && !(await pathExists(part))) return true;
-  }
-  return false;
-}
-
 /**
- * Makes sure Jupyter has a working TypeScript kernel called `name` (default
- * `tslab`): keeps one that works, otherwise writes one into the user's
- * Jupyter data folder that starts this project's tslab. Returns what it did,
- * in one sentence; without Jupyter, says how to get it.
+ * Registers the TypeScript kernel `name` (default `tslab`, the name the
+ * notebooks ask for) in the user's Jupyter data folder, replacing an older
+ * one: its launcher runs the tslab of whichever project a notebook is in, so
+ * every clone on the machine is served by one registration. Returns what it
+ * did, in one sentence; without Jupyter, says how to get it.
  */
 export async function registerTslabKernel(name = 'tslab'): Promise<string> {
   const dataDir = await jupyterDataDir();
@@ -105,10 +132,10 @@ export async function registerTslabKernel(name = 'tslab'): Promise<string> {
       'JupyterLab ("pip install jupyterlab", or on Debian/Ubuntu "sudo apt-get install jupyter-notebook") and run "npm install" again.'
     );
   }
-  const existing = await findKernelSpec(name);
-  if (existing && !(await pointsAtMissingFile(existing.argv))) {
-    return `Jupyter already has a ${name} kernel (${existing.file}); the notebooks use it.`;
-  }
   const file = await writeTslabKernelSpec(dataDir, name);
-  return `Registered the TypeScript kernel for Jupyter: ${path.dirname(file)}`;
+  const fallback = tslabLauncher();
+  return (
+    `Registered the TypeScript kernel "${name}" for Jupyter (${path.dirname(file)}): it runs the tslab of the project a notebook ` +
+    `is in, else tslab ${tslabVersion(fallback)} from ${path.dirname(path.dirname(fallback))}.`
+  );
 }

@@ -2,9 +2,9 @@ import { Figure, escapeXml } from '../charts/figure';
 import { stackFigures } from '../charts/stack';
 import { FONT_FAMILY, PALETTE, TEXT_COLOR } from '../charts/theme';
 import { trainingCurves } from '../charts/training-curves';
-import type { NotebookDisplay } from '../notebook/display';
-import { formatBatchProgress, formatEpoch } from './progress-bar';
-import type { BatchProgress, EpochRecord, TrainingProgress } from './train';
+import type { NotebookDisplay } from './display';
+import { formatBatchProgress, formatEpoch } from './terminal-progress';
+import type { BatchProgress, EpochRecord, TrainingProgress, TrainingStart } from '../types/training';
 
 const BAR_FIGURE_WIDTH = 640;
 const BAR_FIGURE_HEIGHT = 46;
@@ -28,30 +28,38 @@ function progressBarFigure(fraction: number, text: string, width = BAR_FIGURE_WI
  * Live training progress in one notebook output, redrawn in place: a bar with
  * the epoch, batch, loss and accuracy, above the training curves (redrawn at
  * the end of every epoch). The output is SVG, so the last picture stays in
- * the saved notebook and renders on GitHub.
+ * the saved notebook and renders on GitHub. The title and the name of the
+ * held-out set come from the run (`onTrainBegin`) unless given here.
  */
-export function notebookProgress(display: NotebookDisplay, title: string, validationLabel = 'validation'): TrainingProgress {
+export function notebookProgress(display: NotebookDisplay, title?: string, validationLabel?: string): TrainingProgress {
   let curves: Figure | undefined;
   let lastDraw = 0;
   let epochs = 0;
+  let name = title ?? 'training';
+  let heldOut = validationLabel ?? 'validation';
   const bar = (fraction: number, text: string) => progressBarFigure(fraction, text, Math.max(BAR_FIGURE_WIDTH, curves?.width ?? 0));
-  const draw = (figure: Figure) => display.svg(stackFigures(curves ? [figure, curves] : [figure], { title }).svg);
+  const draw = (figure: Figure) => display.svg(stackFigures(curves ? [figure, curves] : [figure], { title: name }).svg);
   return {
+    onTrainBegin(start: TrainingStart) {
+      name = title ?? start.title;
+      heldOut = validationLabel ?? start.validationLabel;
+      epochs = start.epochs;
+    },
     onBatchEnd(progress: BatchProgress) {
       epochs = progress.epochs;
       const now = performance.now();
       if (now - lastDraw < REDRAW_INTERVAL) return;
       lastDraw = now;
       const done = (progress.epoch - 1 + progress.batch / progress.batches) / progress.epochs;
-      draw(bar(done, `${title}: ${formatBatchProgress(progress)}`));
+      draw(bar(done, `${name}: ${formatBatchProgress(progress)}`));
     },
     async onEpochEnd(record: EpochRecord, history: readonly EpochRecord[]) {
-      curves = await trainingCurves(history, title, validationLabel);
-      draw(bar(record.epoch / epochs, `${title}: ${formatEpoch(record, epochs)}`));
+      curves = await trainingCurves(history, { title: name, validationLabel: heldOut });
+      draw(bar(record.epoch / epochs, `${name}: ${formatEpoch(record, epochs)}`));
       lastDraw = performance.now();
     },
     onTrainEnd(summary: string) {
-      draw(bar(1, `${title}: ${summary}`));
+      draw(bar(1, `${name}: ${summary}`));
     },
   };
 }

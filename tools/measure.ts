@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { DigitSet } from '../data/digit-set';
-import { firstImages } from '../data/digit-set';
-import { toTensors } from '../data/tensors';
-import type { Architecture } from '../models/architectures';
-import { trainStep } from '../train/train';
+import { type DigitSet, firstImages, toTensors, type Architecture, trainStep } from '@mnist-ts/lib';
 
 export interface MeasureOptions {
   /** Images per training batch; default 64. */
@@ -57,7 +53,7 @@ export async function measureArchitecture(arch: Architecture, images: DigitSet, 
 
   // Adam for every architecture, so the figures compare architectures and backends, not optimisers.
   const model = arch.build({ seed: 0, optimizer: 'adam' });
-  const data = toTensors(firstImages(images, needed), arch.inputLayout);
+  const data = toTensors(firstImages(images, needed), { layout: arch.inputLayout });
   try {
     const inputs = tf.slice(data.xs, 0, inferBatchSize);
     const predict = () => tf.tidy(() => (model.predict(inputs, { batchSize: inferBatchSize }) as tf.Tensor).dataSync());

@@ -1,0 +1,14 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { InputLayout } from '../data/tensors';
+
+/**
+ * The input layout a model expects, read from its input shape: `image` for
+ * [28, 28, 1] inputs, `flat` for [784]. Prediction and evaluation use it
+ * when the caller does not say, so a saved model needs no note of its layout.
+ */
+export function inputLayoutOf(model: tfl.LayersModel): InputLayout {
+  const shape = model.inputs[0].shape;
+  if (shape.length === 4 && shape[1] === 28 && shape[2] === 28 && shape[3] === 1) return 'image';
+  if (shape.length === 2 && shape[1] === 784) return 'flat';
+  throw new Error(`model ${model.name} takes inputs of shape [${shape.join(', ')}], not 28x28x1 images or 784 pixels`);
+}

@@ -1,0 +1,46 @@
+/**
+ * Showing the library's results: figures, model summaries, metric tables and
+ * model comparisons. Each core module returns data or a Figure; these are the
+ * functions that put them in a notebook's output (or print them in a terminal).
+ */
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { Figure } from '../charts/figure';
+import type { ClassificationMetrics } from '../evaluation/metrics';
+import { classMetricsTable } from '../evaluation/report';
+import { formatModelSummary, type ModelSummary, modelSummary, modelSummaryMarkdown } from '../models/summary';
+import { comparisonTable } from '../reports/comparison';
+import type { ModelResult } from '../reports/results';
+import { inNotebook, notebookDisplay, showMarkdown } from './display';
+
+/**
+ * Shows a figure in the notebook's output (as SVG); in a terminal prints a
+ * one-line note instead. Every figure function of lib returns a
+ * `Promise<Figure>`, so the one way to show one is `show(await someFigure(...))`.
+ */
+export function show(figure: Figure): void {
+  const display = notebookDisplay();
+  if (display) display.svg(figure.svg);
+  else console.log(`[figure: ${figure.title}, ${figure.width}x${figure.height} px]`);
+}
+
+/**
+ * Shows a model's summary: in a notebook a Markdown table (input first, then
+ * the layers) and a totals line; in a terminal the text table of
+ * `formatModelSummary`. Returns the summary.
+ */
+export function showModelSummary(model: tfl.LayersModel): ModelSummary {
+  const summary = modelSummary(model);
+  if (inNotebook()) showMarkdown(modelSummaryMarkdown(summary));
+  else console.log(formatModelSummary(summary));
+  return summary;
+}
+
+/** Shows the per-class precision, recall and F1 table. */
+export function showClassMetrics(metrics: ClassificationMetrics): void {
+  showMarkdown(classMetricsTable(metrics));
+}
+
+/** Shows the comparison table of trained models. */
+export function showComparison(results: readonly ModelResult[]): void {
+  showMarkdown(comparisonTable(results));
+}
