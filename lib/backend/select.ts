@@ -33,7 +33,11 @@ export interface BackendOptions {
   readonly log?: ((line: string) => void) | null;
 }
 
-/** Parses a backend name, with a clear error listing the valid ones. */
+/**
+ * Parses a backend name, with a clear error listing the valid ones.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function parseBackendName(name: string): BackendName {
   const key = name.trim().toLowerCase();
   const alias = key === 'tfjs-node' || key === 'node' ? 'tensorflow' : key;
@@ -80,6 +84,8 @@ async function activate(name: BackendName): Promise<readonly string[]> {
  * Picks and activates a backend: the forced one (option or MNIST_BACKEND),
  * else tfjs-node when it is installed, else wasm, else cpu. On wasm it first
  * registers the training kernels tfjs lacks. Reports the choice in one line.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function useBestBackend(options: BackendOptions = {}): Promise<BackendChoice> {
   const log = options.log === undefined ? console.log : options.log;

@@ -2,6 +2,8 @@
  * An error about one file: what is wrong with it and which file it is.
  * Every loader in lib throws this (or a subclass) so callers can report
  * `error.file` and `error.problem` separately.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export class DataFileError extends Error {
   /** Path (or URL) of the file the problem was found in. */

@@ -1,6 +1,10 @@
 /** Number and table formatting shared by tables in notebooks, terminals and reports. */
 
-/** A share (0..1) as a percentage with two decimals, e.g. `98.24%`. */
+/**
+ * A share (0..1) as a percentage with two decimals, e.g. `98.24%`.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function formatPercent(share: number): string {
   return `${(100 * share).toFixed(2)}%`;
 }
@@ -17,6 +21,8 @@ const NUMERIC_TEXT = /^(?:[-−]?[\d,]+(?:\.\d+)?(?:%| s)?|—)$/;
 /**
  * A table as GitHub-flavoured Markdown: renders in Jupyter, on GitHub and in
  * terminals alike. Numeric columns align right; whole numbers get thousands separators.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const numeric = header.map(

@@ -24,25 +24,41 @@ const PROFILES: Record<ProfileName, Profile> = {
   full: { name: 'full', trainSize: 60000, testSize: 10000, maxEpochs: Infinity },
 };
 
-/** Looks up a profile by name; throws on an unknown one. */
+/**
+ * Looks up a profile by name; throws on an unknown one.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function profileByName(name: string): Profile {
   const key = name.trim().toLowerCase();
   if (key === 'quick' || key === 'full') return PROFILES[key];
   throw new Error(`unknown profile "${name}" (${PROFILE_ENV} must be "quick" or "full")`);
 }
 
-/** The profile chosen by the MNIST_PROFILE environment variable; `full` when unset. */
+/**
+ * The profile chosen by the MNIST_PROFILE environment variable; `full` when unset.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function currentProfile(env: NodeJS.ProcessEnv = process.env): Profile {
   const value = env[PROFILE_ENV];
   return value === undefined || value === '' ? PROFILES.full : profileByName(value);
 }
 
-/** The number of epochs to run: the model's default, capped by the profile. */
+/**
+ * The number of epochs to run: the model's default, capped by the profile.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function epochsFor(defaultEpochs: number, profile: Profile = currentProfile()): number {
   return Math.max(1, Math.min(defaultEpochs, profile.maxEpochs));
 }
 
-/** One sentence on a profile, e.g. for the top of a notebook's output. */
+/**
+ * One sentence on a profile, e.g. for the top of a notebook's output.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function describeProfile(profile: Profile = currentProfile()): string {
   const epochs = Number.isFinite(profile.maxEpochs) ? `at most ${profile.maxEpochs} epoch${profile.maxEpochs === 1 ? '' : 's'}` : "each model's full epochs";
   const other = profile.name === 'full' ? 'quick' : 'full';

@@ -5,6 +5,8 @@ import { axisTitle, renderVegaLite, type ChartOptions } from './vega-render';
 /**
  * Draws one bar per category, in the order given (e.g. how many images of
  * each digit a data set holds).
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
  */
 export async function barChart(categories: readonly (string | number)[], values: readonly number[], options: ChartOptions = {}): Promise<Figure> {
   if (categories.length !== values.length) {

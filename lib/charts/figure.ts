@@ -7,6 +7,8 @@ import { PNG_FONT_FAMILY } from './theme';
  * A finished chart: SVG markup plus its size and title. `show(figure)` puts
  * it in a notebook's output and `figure.save(file)` writes it as SVG or PNG,
  * so the same object serves a student and a report.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export class Figure {
   constructor(

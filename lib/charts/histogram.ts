@@ -16,7 +16,11 @@ export interface HistogramOptions extends ChartOptions {
   readonly logScale?: boolean;
 }
 
-/** Counts values into `count` equal-width bins between their minimum and maximum. */
+/**
+ * Counts values into `count` equal-width bins between their minimum and maximum.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function binValues(values: ArrayLike<number>, count = 30): HistogramBin[] {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`histogram: bins must be a positive integer, not ${count}`);
   let min = Infinity;
@@ -40,6 +44,8 @@ export function binValues(values: ArrayLike<number>, count = 30): HistogramBin[]
 /**
  * Draws the distribution of numbers as a histogram. Pass raw values (binned
  * here into equal-width bins) or bins already counted, e.g. from a data set summary.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
  */
 export async function histogram(data: ArrayLike<number> | readonly HistogramBin[], options: HistogramOptions = {}): Promise<Figure> {
   const bins = isBinList(data) ? data : binValues(data, options.bins ?? 30);

@@ -55,6 +55,8 @@ function shadePaths(pixels: Uint8Array, offset: number, rows: number, cols: numb
 /**
  * Draws grayscale images (MNIST digits) in a grid with an optional caption
  * under each, as a vector figure: white ink on black, as the data stores it.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function imageGrid(images: ImageSet, options: ImageGridOptions = {}): Promise<Figure> {
   const columns = options.columns ?? 10;

@@ -51,6 +51,8 @@ export interface TrainingCurvesOptions {
  * (or what `validationLabel` names), as two panels side by side. The picture
  * to read overfitting from: training keeps improving while validation stalls
  * or gets worse.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export async function trainingCurves(history: readonly EpochRecord[], options: TrainingCurvesOptions = {}): Promise<Figure> {
   const { title = 'Training curves', validationLabel = 'validation' } = options;

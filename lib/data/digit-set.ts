@@ -21,12 +21,20 @@ export interface DigitSet extends ImageSet {
 /** The number of classes in MNIST. */
 export const NUM_CLASSES = 10;
 
-/** Pixels in one image of the set. */
+/**
+ * Pixels in one image of the set.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function pixelsPerImage(set: ImageSet): number {
   return set.rows * set.cols;
 }
 
-/** The pixels of image `index` (a view, not a copy). */
+/**
+ * The pixels of image `index` (a view, not a copy).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function imageAt(set: ImageSet, index: number): Uint8Array {
   if (!Number.isInteger(index) || index < 0 || index >= set.count) {
     throw new RangeError(`image index ${index} is outside 0..${set.count - 1}`);
@@ -35,13 +43,21 @@ export function imageAt(set: ImageSet, index: number): Uint8Array {
   return set.images.subarray(index * size, (index + 1) * size);
 }
 
-/** Image `index` as rows of pixel values, ready to print as a matrix. */
+/**
+ * Image `index` as rows of pixel values, ready to print as a matrix.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function imageMatrix(set: ImageSet, index: number): number[][] {
   const pixels = imageAt(set, index);
   return Array.from({ length: set.rows }, (_, y) => Array.from(pixels.subarray(y * set.cols, (y + 1) * set.cols)));
 }
 
-/** A new set holding the images at `indices`, in that order (copies the pixels). */
+/**
+ * A new set holding the images at `indices`, in that order (copies the pixels).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function selectImages(set: DigitSet, indices: ArrayLike<number>): DigitSet {
   const size = pixelsPerImage(set);
   const images = new Uint8Array(indices.length * size);
@@ -57,21 +73,33 @@ export function selectImages(set: DigitSet, indices: ArrayLike<number>): DigitSe
   return { images, labels, count: indices.length, rows: set.rows, cols: set.cols };
 }
 
-/** The first `n` images (a view sharing the pixels). */
+/**
+ * The first `n` images (a view sharing the pixels).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function firstImages(set: DigitSet, n: number): DigitSet {
   const count = Math.max(0, Math.min(n, set.count));
   const size = pixelsPerImage(set);
   return { ...set, count, images: set.images.subarray(0, count * size), labels: set.labels.subarray(0, count) };
 }
 
-/** How many images there are of each class: `counts[c]` for class c. */
+/**
+ * How many images there are of each class: `counts[c]` for class c.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function labelCounts(set: Pick<DigitSet, 'labels'>, numClasses = NUM_CLASSES): number[] {
   const counts = new Array<number>(numClasses).fill(0);
   for (const label of set.labels) counts[label]++;
   return counts;
 }
 
-/** The same images in a random order fixed by `seed`. */
+/**
+ * The same images in a random order fixed by `seed`.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function shuffleImages(set: DigitSet, seed: number): DigitSet {
   return selectImages(set, new SeededRandom(seed).permutation(set.count));
 }
@@ -87,6 +115,8 @@ function indicesByClass(set: DigitSet): number[][] {
  * Picks `n` images so that every class keeps its share of the set (largest
  * remainders decide the rounding), at random but fixed by `seed`. The result
  * is shuffled, so classes are mixed.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function stratifiedSample(set: DigitSet, n: number, seed: number): DigitSet {
   if (!Number.isInteger(n) || n < 0 || n > set.count) throw new RangeError(`cannot take ${n} of ${set.count} images`);

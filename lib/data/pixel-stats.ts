@@ -10,14 +10,22 @@ export interface PixelStatistics {
   readonly std: number;
 }
 
-/** How many pixels have each value 0..255: `counts[v]`. */
+/**
+ * How many pixels have each value 0..255: `counts[v]`.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function pixelValueCounts(pixels: Uint8Array): number[] {
   const counts = new Array<number>(256).fill(0);
   for (let i = 0; i < pixels.length; i++) counts[pixels[i]]++;
   return counts;
 }
 
-/** Counts, mean and (population) standard deviation of 8-bit pixel values. */
+/**
+ * Counts, mean and (population) standard deviation of 8-bit pixel values.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function pixelStatistics(pixels: Uint8Array): PixelStatistics {
   const histogram = pixelValueCounts(pixels);
   let sum = 0;
@@ -35,7 +43,11 @@ export function pixelStatistics(pixels: Uint8Array): PixelStatistics {
   };
 }
 
-/** Average ink of each image (sum of pixel values / 255, i.e. in full-ink pixels). */
+/**
+ * Average ink of each image (sum of pixel values / 255, i.e. in full-ink pixels).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function inkPerImage(pixels: Uint8Array, pixelsPerImage: number): Float64Array {
   const count = Math.floor(pixels.length / pixelsPerImage);
   const ink = new Float64Array(count);

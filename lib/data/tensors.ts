@@ -5,7 +5,11 @@ import { type Standardisation, standardise } from './normalise';
 /** `flat`: one row of rows*cols values per image (for MLPs); `image`: [rows, cols, 1] per image (for CNNs). */
 export type InputLayout = 'flat' | 'image';
 
-/** Pixel values scaled from 0..255 to 0..1, as float32. */
+/**
+ * Pixel values scaled from 0..255 to 0..1, as float32.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function scaleToUnit(pixels: Uint8Array): Float32Array {
   const scaled = new Float32Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) scaled[i] = pixels[i] / 255;
@@ -19,14 +23,22 @@ export function scaleToUnit(pixels: Uint8Array): Float32Array {
  */
 export type PixelScaling = 'unit' | 'raw' | Standardisation;
 
-/** Pixel values as float32 inputs, scaled as chosen. */
+/**
+ * Pixel values as float32 inputs, scaled as chosen.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function scalePixels(pixels: Uint8Array, scaling: PixelScaling = 'unit'): Float32Array {
   if (scaling === 'unit') return scaleToUnit(pixels);
   if (scaling === 'raw') return Float32Array.from(pixels);
   return standardise(pixels, scaling);
 }
 
-/** One-hot rows: row i has a 1 in column labels[i] and 0 elsewhere. */
+/**
+ * One-hot rows: row i has a 1 in column labels[i] and 0 elsewhere.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function oneHot(labels: Uint8Array, numClasses = NUM_CLASSES): Float32Array {
   const rows = new Float32Array(labels.length * numClasses);
   labels.forEach((label, i) => {
@@ -42,10 +54,6 @@ export interface TensorPair {
   readonly ys: tf.Tensor2D;
 }
 
-/**
- * The set as tensors: inputs scaled (default: to [0, 1]) in the chosen layout
- * and one-hot targets. The caller owns them (dispose, or use inside tf.tidy).
- */
 /** How a set becomes tensors. */
 export interface TensorOptions {
   /** `flat` (one row of 784 values per image, for dense networks; the default) or `image` (28x28x1, for CNNs). */
@@ -54,6 +62,12 @@ export interface TensorOptions {
   readonly scaling?: PixelScaling;
 }
 
+/**
+ * The set as tensors: inputs scaled (default: to [0, 1]) in the chosen layout
+ * and one-hot targets. The caller owns them (dispose, or use inside tf.tidy).
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function toTensors(set: DigitSet, options: TensorOptions = {}): TensorPair {
   const { layout = 'flat', scaling = 'unit' } = options;
   const shape = layout === 'flat' ? [set.count, pixelsPerImage(set)] : [set.count, set.rows, set.cols, 1];

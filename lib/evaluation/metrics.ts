@@ -20,6 +20,8 @@ function checkLabel(label: number, index: number, what: string, classes: number)
  * `matrix[actual][predicted]`. Rows are true classes, columns predicted ones,
  * so the diagonal holds the right predictions. Throws when the two lists
  * differ in length or hold a label outside 0..classes-1.
+ *
+ * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
  */
 export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<number>, classes = NUM_CLASSES): number[][] {
   checkClassCount(classes, 'confusionMatrix');
@@ -39,6 +41,8 @@ export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<
  * Each row divided by its sum, so row c of a confusion matrix tells what
  * share of class c's images went to each class. A row summing to 0 (a class
  * with no images) stays all zeros.
+ *
+ * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
  */
 export function normaliseRows(matrix: CountMatrix): number[][] {
   return matrix.map((row) => {
@@ -115,6 +119,8 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
  * class never predicted, recall of a class with no images, F1 when precision
  * and recall are both 0 (so a class that is never predicted scores 0 and
  * pulls the macro average down).
+ *
+ * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
  */
 export function classMetrics(matrix: CountMatrix): ClassificationMetrics {
   checkConfusionMatrix(matrix, 'classMetrics');
@@ -168,6 +174,8 @@ export interface ConfusedPair {
  * The `count` most frequent mistakes of a confusion matrix: its non-zero
  * off-diagonal cells, largest first (ties in order of actual, then
  * predicted class).
+ *
+ * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
  */
 export function mostConfusedPairs(matrix: CountMatrix, count = 10): ConfusedPair[] {
   checkConfusionMatrix(matrix, 'mostConfusedPairs');
@@ -203,6 +211,8 @@ export interface Mistake {
  * most confident mistakes first (ties by index). `labels` is a set (anything
  * with `labels`) or the labels themselves; `probabilities` has `classes`
  * values per image, as `predictProbabilities` returns them.
+ *
+ * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
  */
 export function misclassified(
   labels: { readonly labels: ArrayLike<number> } | ArrayLike<number>,

@@ -12,7 +12,11 @@ export interface Point {
   readonly y: number;
 }
 
-/** The ink-weighted mean position of the pixels (their centre of mass), or undefined for an all-zero image. */
+/**
+ * The ink-weighted mean position of the pixels (their centre of mass), or undefined for an all-zero image.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function centreOfMass(image: GrayImage): Point | undefined {
   let total = 0;
   let sumX = 0;
@@ -64,6 +68,8 @@ export function shiftInto(image: GrayImage, dx: number, dy: number, width: numbe
  * The digit placed in a `size` x `size` field (default 28) with its centre of
  * mass at `target` (default (size / 2, size / 2) = (14, 14), where MNIST's
  * digits have theirs on average), shifted by sub-pixel amounts.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function centreOnCanvas(image: GrayImage, size = 28, target: Point = { x: size / 2, y: size / 2 }): GrayImage {
   const centre = centreOfMass(image) ?? { x: (image.width - 1) / 2, y: (image.height - 1) / 2 };

@@ -9,7 +9,11 @@ export interface Box {
   readonly height: number;
 }
 
-/** The smallest box holding every pixel above `level` (default 0: any ink), or undefined when there is none. */
+/**
+ * The smallest box holding every pixel above `level` (default 0: any ink), or undefined when there is none.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function inkBox(image: GrayImage, level = 0): Box | undefined {
   const { width: w, height: h, pixels } = image;
   let left = w;
@@ -29,7 +33,11 @@ export function inkBox(image: GrayImage, level = 0): Box | undefined {
   return right < 0 ? undefined : { x: left, y: top, width: right - left + 1, height: bottom - top + 1 };
 }
 
-/** The part of the image inside `box` (which must lie within the image), as a new image. */
+/**
+ * The part of the image inside `box` (which must lie within the image), as a new image.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function cropImage(image: GrayImage, box: Box): GrayImage {
   const { x, y, width, height } = box;
   if (x < 0 || y < 0 || width < 0 || height < 0 || x + width > image.width || y + height > image.height) {

@@ -11,7 +11,11 @@ export interface GrayImage {
   readonly pixels: Float32Array;
 }
 
-/** A new image of the given size filled with `value` (default 0). */
+/**
+ * A new image of the given size filled with `value` (default 0).
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function createGrayImage(width: number, height: number, value = 0): GrayImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) {
     throw new RangeError(`image size must be whole numbers >= 0, got ${width}x${height}`);
@@ -21,7 +25,11 @@ export function createGrayImage(width: number, height: number, value = 0): GrayI
   return { width, height, pixels };
 }
 
-/** Wraps existing values (bytes or floats, row by row) as a GrayImage; copies them. */
+/**
+ * Wraps existing values (bytes or floats, row by row) as a GrayImage; copies them.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function grayImageFrom(width: number, height: number, values: ArrayLike<number>): GrayImage {
   if (values.length !== width * height) {
     throw new RangeError(`a ${width}x${height} image needs ${width * height} values, got ${values.length}`);

@@ -35,6 +35,8 @@ export function borderPixels(image: GrayImage, thickness: number): Float32Array 
  * and the background light. A smooth lighting gradient adds about as much on
  * both sides, so it does not tip the balance. A flat image is called light
  * when its level is at least 128.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function guessBackground(image: GrayImage): BackgroundGuess {
   if (image.width === 0 || image.height === 0) return { level: 0, light: false };
@@ -51,7 +53,11 @@ export function guessBackground(image: GrayImage): BackgroundGuess {
   return { level, light };
 }
 
-/** The photographic negative: 255 - value, so dark ink on white becomes bright ink on black. */
+/**
+ * The photographic negative: 255 - value, so dark ink on white becomes bright ink on black.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function invertImage(image: GrayImage): GrayImage {
   const out = createGrayImage(image.width, image.height);
   for (let i = 0; i < out.pixels.length; i++) out.pixels[i] = 255 - image.pixels[i];

@@ -89,6 +89,8 @@ export interface PreprocessedDigit {
  * Runs every step on a grayscale picture of one digit (0 = black, 255 =
  * white, as readImage gives it). Throws DataFileError naming
  * `options.source` when no ink is found.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function preprocessDigit(image: GrayImage, options: PreprocessOptions = {}): PreprocessedDigit {
   const source = options.source ?? 'image';
@@ -130,13 +132,21 @@ export function preprocessDigit(image: GrayImage, options: PreprocessOptions = {
   };
 }
 
-/** Reads a PNG or JPEG file (see readImage) and preprocesses it; errors name the file. */
+/**
+ * Reads a PNG or JPEG file (see readImage) and preprocesses it; errors name the file.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export async function preprocessDigitFile(file: string, options: Omit<PreprocessOptions, 'source'> = {}): Promise<PreprocessedDigit> {
   const image = await readImage(file);
   return preprocessDigit(image, { ...options, source: file });
 }
 
-/** A DigitSet holding one size x size image with the given label (UNKNOWN_LABEL when not known). */
+/**
+ * A DigitSet holding one size x size image with the given label (UNKNOWN_LABEL when not known).
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function singleDigitSet(pixels: Uint8Array, label = UNKNOWN_LABEL, size = 28): DigitSet {
   if (pixels.length !== size * size) throw new RangeError(`a ${size}x${size} image has ${size * size} pixels, got ${pixels.length}`);
   if (!Number.isInteger(label) || label < 0 || label > 255) throw new RangeError(`label must be a byte 0..255, got ${label}`);

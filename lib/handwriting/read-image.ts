@@ -39,6 +39,8 @@ export interface LoadedImage extends GrayImage {
  * is applied. Throws DataFileError for a missing file, a file that is not a
  * PNG or JPEG, a damaged or cut-off file, an empty image, or one larger than
  * MAX_IMAGE_SIDE / MAX_IMAGE_PIXELS.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export async function readImage(file: string): Promise<LoadedImage> {
   let size: number;
@@ -62,7 +64,11 @@ export async function readImage(file: string): Promise<LoadedImage> {
   return decodeImage(bytes, file);
 }
 
-/** Decodes PNG or JPEG bytes held in memory, as readImage does; `file` names them in errors. */
+/**
+ * Decodes PNG or JPEG bytes held in memory, as readImage does; `file` names them in errors.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function decodeImage(bytes: Uint8Array, file: string): LoadedImage {
   if (bytes.length === 0) throw new DataFileError(file, 'empty file (0 bytes), not an image');
   const sniffed = sniffImageFormat(bytes);

@@ -20,7 +20,11 @@ export interface RecognitionFailure {
   readonly error: string;
 }
 
-/** Preprocesses one image file the way MNIST was made and asks the model which digit it is. */
+/**
+ * Preprocesses one image file the way MNIST was made and asks the model which digit it is.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export async function recogniseDigit(model: tfl.LayersModel, file: string): Promise<Recognition> {
   const preprocessed = await preprocessDigitFile(file);
   const row = await predictProbabilities(model, preprocessed.digitSet);
@@ -31,6 +35,8 @@ export async function recogniseDigit(model: tfl.LayersModel, file: string): Prom
 /**
  * Recognises each file in turn. A file that cannot be read or holds no digit
  * becomes a failure with its reason; the other files are still recognised.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export async function recogniseDigits(model: tfl.LayersModel, files: readonly string[]): Promise<(Recognition | RecognitionFailure)[]> {
   const results: (Recognition | RecognitionFailure)[] = [];

@@ -7,7 +7,11 @@
  */
 import type { GrayImage } from './gray-image';
 
-/** The image resized to `width` x `height` pixels (area average when shrinking an axis, linear when enlarging it). */
+/**
+ * The image resized to `width` x `height` pixels (area average when shrinking an axis, linear when enlarging it).
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function resizeImage(image: GrayImage, width: number, height: number): GrayImage {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`resizeImage: the new size must be whole numbers >= 1, got ${width}x${height}`);
@@ -91,7 +95,11 @@ export function fitSize(width: number, height: number, size: number): { width: n
   return { width: Math.max(1, Math.min(size, Math.round(width * scale))), height: Math.max(1, Math.min(size, Math.round(height * scale))) };
 }
 
-/** The image scaled so that its longer side is `size` pixels (20 for MNIST), keeping the aspect ratio. */
+/**
+ * The image scaled so that its longer side is `size` pixels (20 for MNIST), keeping the aspect ratio.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function fitInBox(image: GrayImage, size = 20): GrayImage {
   const target = fitSize(image.width, image.height, size);
   return resizeImage(image, target.width, target.height);

@@ -4,12 +4,20 @@ import * as path from 'node:path';
 import { DataFileError, describeFsError } from '../base/errors';
 import { defaultDataDir } from '../base/paths';
 
-/** The folder of the sample pictures: `<project>/data/samples`. */
+/**
+ * The folder of the sample pictures: `<project>/data/samples`.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function samplesDir(): string {
   return path.join(defaultDataDir(), 'samples');
 }
 
-/** The digit a sample's file name starts with (`digit-7-off-centre.jpg` gives 7), or undefined for other names. */
+/**
+ * The digit a sample's file name starts with (`digit-7-off-centre.jpg` gives 7), or undefined for other names.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function sampleDigit(file: string): number | undefined {
   const match = /^digit-(\d)-/.exec(path.basename(file));
   return match ? Number(match[1]) : undefined;
@@ -21,7 +29,11 @@ export interface SampleFile {
   readonly digit: number;
 }
 
-/** The PNG and JPEG files named `digit-<d>-...` in `dir` (default samplesDir()), sorted by name. */
+/**
+ * The PNG and JPEG files named `digit-<d>-...` in `dir` (default samplesDir()), sorted by name.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export async function listSamples(dir = samplesDir()): Promise<SampleFile[]> {
   let names: string[];
   try {

@@ -52,7 +52,11 @@ export function stepTiles(result: PreprocessedDigit, tileSize = 84): { images: I
   return { images: { images: pixels, count: names.length, rows: tileSize, cols: tileSize }, captions };
 }
 
-/** A figure of every preprocessing step of one digit, left to right, with captions and an optional title. */
+/**
+ * A figure of every preprocessing step of one digit, left to right, with captions and an optional title.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function stepsFigure(result: PreprocessedDigit, options: { readonly title?: string; readonly tileSize?: number; readonly scale?: number } = {}): Promise<Figure> {
   const { images, captions } = stepTiles(result, options.tileSize ?? 84);
   return imageGrid(images, { captions, columns: images.count, scale: options.scale ?? 2, title: options.title });

@@ -29,6 +29,8 @@ function strokeMask(image: GrayImage): Uint8Array {
  * stroke of width w these run 1, 2, ... up to about w/2 and back, so their
  * mean is about w/4 + 1/2, and w = 4 * (mean - 1/2). The image is padded by
  * a pixel of background first, so ink at the edge counts as an edge.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function strokeWidth(image: GrayImage): number {
   const w = image.width + 2;
@@ -86,6 +88,8 @@ export function dilateInk(image: GrayImage, radius: number): GrayImage {
  * side of the image (pass the image cropped to the ink); strokes already
  * that thick, or nearly (within 80%), are left alone. Returns the image and
  * the widths measured before and aimed at.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function thickenStrokes(image: GrayImage, share = MNIST_STROKE_SHARE): { image: GrayImage; width: number; target: number } {
   const width = strokeWidth(image);

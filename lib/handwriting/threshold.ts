@@ -11,6 +11,8 @@ import { createGrayImage, type GrayImage, clampByte, quantile } from './gray-ima
  * Otsu's threshold of an image: the grey level t that best splits its
  * histogram into two classes (values <= t and > t), i.e. that maximises the
  * variance between the classes' means. Returns 0 for a flat image.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function otsuThreshold(image: GrayImage): number {
   const histogram = new Float64Array(256);
@@ -168,6 +170,8 @@ export interface CleanResult {
  * Removes the background of an ink-on-dark image: subtracts its large-scale
  * estimate (uneven lighting), thresholds away paper noise, drops specks and
  * stretches the ink (see CleanOptions for the rules).
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function cleanBackground(image: GrayImage, options: CleanOptions = {}): CleanResult {
   const background = estimateBackground(image, options.background);

@@ -101,7 +101,11 @@ export const ARCHITECTURE_LIST: readonly Architecture[] = [MLP_256_128_64, MLP_7
 /** Every architecture, by name. */
 export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.fromEntries(ARCHITECTURE_LIST.map((a) => [a.name, a]));
 
-/** Looks up an architecture by name, with an error listing the known names. */
+/**
+ * Looks up an architecture by name, with an error listing the known names.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export function architectureByName(name: string): Architecture {
   const found = ARCHITECTURES[name];
   if (!found) throw new Error(`unknown architecture "${name}": choose one of ${Object.keys(ARCHITECTURES).join(', ')}`);

@@ -5,6 +5,8 @@ import type { InputLayout } from '../data/tensors';
  * The input layout a model expects, read from its input shape: `image` for
  * [28, 28, 1] inputs, `flat` for [784]. Prediction and evaluation use it
  * when the caller does not say, so a saved model needs no note of its layout.
+ *
+ * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
  */
 export function inputLayoutOf(model: tfl.LayersModel): InputLayout {
   const shape = model.inputs[0].shape;

@@ -100,6 +100,8 @@ const BYTES_PER_VALUE: Readonly<Record<string, number>> = {
  * anything fails, `dir` keeps its previous model and no temporary folder is
  * left. Parent folders are created. An existing `dir` holding anything other
  * than model.json and .bin files is refused rather than replaced.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export async function saveModel(model: tfl.LayersModel, dir: string, metadata?: ModelMetadataInput): Promise<SavedModel> {
   if (metadata !== undefined) checkMetadata(metadata); // before anything else, so a bad value fails fast
@@ -284,6 +286,8 @@ function checkMetadata(metadata: unknown): asserts metadata is ModelMetadata {
  * tfjs to build the model, is a DataFileError naming the file at fault.
  * A model.json without `format` (written by tfjs before 1.0) is accepted.
  * The returned model is not compiled.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const modelJsonPath = path.join(dir, MODEL_JSON);
@@ -331,6 +335,8 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
  * Reads only the `userDefinedMetadata` of the model saved in `dir` (`{}` when
  * there is none), after the same checks of model.json as loadModel; the
  * weights are not read.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
   return (await readModelJson(dir)).userDefinedMetadata ?? {};

@@ -32,6 +32,8 @@ export type SeededDropoutArgs = Omit<DropoutLayerArgs, 'noiseShape' | 'seed'> & 
  * whose seed there would give one fixed mask if that model were trained
  * further). The class is not registered for deserialisation, so stock
  * Dropout stays what `Dropout` means when loading.
+ *
+ * Introduced in chapter 04 (Convolutional networks, notebooks/04-convolutional-networks.ipynb).
  */
 export class SeededDropout extends tfl.layers.Layer {
   /** The class name written to model.json: the stock Dropout's, on purpose. */
@@ -102,7 +104,11 @@ function single(inputs: tf.Tensor[]): tf.Tensor {
   return inputs[0];
 }
 
-/** A dropout layer with reproducible, per-step masks (see SeededDropout); serialises as stock Dropout. */
+/**
+ * A dropout layer with reproducible, per-step masks (see SeededDropout); serialises as stock Dropout.
+ *
+ * Introduced in chapter 04 (Convolutional networks, notebooks/04-convolutional-networks.ipynb).
+ */
 export function seededDropout(args: SeededDropoutArgs): SeededDropout {
   return new SeededDropout(args);
 }

@@ -48,6 +48,8 @@ function weightCount(weights: readonly tfl.LayerVariable[]): number {
  * The layers of a model with their output shapes and parameter counts, and
  * the total, trainable and non-trainable parameter counts: what Keras's
  * `model.summary()` prints, as data.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export function modelSummary(model: tfl.LayersModel): ModelSummary {
   const inputs: SummaryRow[] = model.inputs.map((input) => ({
@@ -91,6 +93,8 @@ const HEADER = ['Layer', 'Type', 'Output shape', 'Parameters'] as const;
 /**
  * A summary as a plain-text table for terminals: the model's name, one
  * aligned line per input and layer (counts right-aligned), and the totals.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export function formatModelSummary(summary: ModelSummary): string {
   const cells = [

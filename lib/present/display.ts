@@ -37,7 +37,11 @@ function kernelTslab(): TslabModule | undefined {
   return undefined;
 }
 
-/** True when running inside a tslab (Jupyter) kernel. */
+/**
+ * True when running inside a tslab (Jupyter) kernel.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function inNotebook(): boolean {
   return kernelTslab() !== undefined;
 }
@@ -52,19 +56,31 @@ export function newNotebookDisplay(): NotebookDisplay | undefined {
   return kernelTslab()?.newDisplay();
 }
 
-/** Shows Markdown in a notebook, or prints it as it is in a terminal. */
+/**
+ * Shows Markdown in a notebook, or prints it as it is in a terminal.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function showMarkdown(markdown: string): void {
   const display = notebookDisplay();
   if (display) display.markdown(markdown);
   else console.log(markdown);
 }
 
-/** Shows a table (Markdown in notebooks, aligned text in terminals). */
+/**
+ * Shows a table (Markdown in notebooks, aligned text in terminals).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function showTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): void {
   showMarkdown(markdownTable(header, rows));
 }
 
-/** Shows which profile this run uses (every notebook starts with it). */
+/**
+ * Shows which profile this run uses (every notebook starts with it).
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function showProfile(profile: Profile = currentProfile()): Profile {
   showMarkdown(describeProfile(profile));
   return profile;

@@ -8,6 +8,8 @@ import { terminalProgress } from './terminal-progress';
  * `trainArchitecture` or `loadOrTrainBestCnn`: inside a notebook one output
  * redrawn in place (a bar above the training curves), in a terminal a bar and
  * a line per epoch. Make a new one for every run.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export function showProgress(): TrainingProgress {
   const display = newNotebookDisplay();

@@ -16,6 +16,8 @@ import { inNotebook, notebookDisplay, showMarkdown } from './display';
  * Shows a figure in the notebook's output (as SVG); in a terminal prints a
  * one-line note instead. Every figure function of lib returns a
  * `Promise<Figure>`, so the one way to show one is `show(await someFigure(...))`.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function show(figure: Figure): void {
   const display = notebookDisplay();
@@ -27,6 +29,8 @@ export function show(figure: Figure): void {
  * Shows a model's summary: in a notebook a Markdown table (input first, then
  * the layers) and a totals line; in a terminal the text table of
  * `formatModelSummary`. Returns the summary.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export function showModelSummary(model: tfl.LayersModel): ModelSummary {
   const summary = modelSummary(model);
@@ -35,12 +39,20 @@ export function showModelSummary(model: tfl.LayersModel): ModelSummary {
   return summary;
 }
 
-/** Shows the per-class precision, recall and F1 table. */
+/**
+ * Shows the per-class precision, recall and F1 table.
+ *
+ * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ */
 export function showClassMetrics(metrics: ClassificationMetrics): void {
   showMarkdown(classMetricsTable(metrics));
 }
 
-/** Shows the comparison table of trained models. */
+/**
+ * Shows the comparison table of trained models.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export function showComparison(results: readonly ModelResult[]): void {
   showMarkdown(comparisonTable(results));
 }

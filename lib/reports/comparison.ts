@@ -10,7 +10,11 @@ import type { ModelResult } from './results';
 import { REPORTED_TEST_ACCURACY } from './seed-results';
 
 
-/** Header and rows of the comparison table (one row per model, in the order given). */
+/**
+ * Header and rows of the comparison table (one row per model, in the order given).
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export function comparisonRows(results: readonly ModelResult[]): { header: string[]; rows: string[][] } {
   return {
     header: ['model', 'parameters', 'epochs (kept)', 's / epoch', 'backend', 'test accuracy', 'tutorial reports'],
@@ -26,7 +30,11 @@ export function comparisonRows(results: readonly ModelResult[]): { header: strin
   };
 }
 
-/** The comparison as a Markdown table (for READMEs and notebooks). */
+/**
+ * The comparison as a Markdown table (for READMEs and notebooks).
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export function comparisonTable(results: readonly ModelResult[]): string {
   const { header, rows } = comparisonRows(results);
   return markdownTable(header, rows);
@@ -35,6 +43,8 @@ export function comparisonTable(results: readonly ModelResult[]): string {
 /**
  * Two panels side by side: test accuracy per model (with the tutorial's
  * figure where it reports one) and seconds per training epoch.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export function comparisonFigure(results: readonly ModelResult[], options: { readonly title?: string } = {}): Promise<Figure> {
   const { title = 'Models compared' } = options;

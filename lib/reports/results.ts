@@ -44,7 +44,11 @@ export interface ResultsFile {
   readonly models: ModelResult[];
 }
 
-/** Reads a results file; an absent file reads as no results. */
+/**
+ * Reads a results file; an absent file reads as no results.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export async function readResults(file: string): Promise<ResultsFile> {
   let text: string;
   try {
@@ -58,7 +62,11 @@ export async function readResults(file: string): Promise<ResultsFile> {
   return { models: parsed.models };
 }
 
-/** Adds or replaces (by name) a model's results in the file, written atomically. */
+/**
+ * Adds or replaces (by name) a model's results in the file, written atomically.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export async function recordResult(file: string, result: ModelResult): Promise<ResultsFile> {
   const current = await readResults(file);
   const models = [...current.models.filter((m) => m.name !== result.name), result];

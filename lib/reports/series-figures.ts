@@ -26,7 +26,11 @@ export interface SetFigureOptions {
   readonly count?: number;
 }
 
-/** Notebook 01: the first images of a set with their labels. */
+/**
+ * Notebook 01: the first images of a set with their labels.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function firstImagesFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
   const { count = 40, setName = 'training' } = options;
   return imageGrid(set, {
@@ -40,12 +44,20 @@ export function firstImagesFigure(set: DigitSet, options: SetFigureOptions = {})
 /** The training images notebook 02 draws one histogram each for: a 5, a thin 1 and a 2. */
 export const HISTOGRAM_EXAMPLES: readonly number[] = [0, 3, 5];
 
-/** Notebook 02: a few training images, captioned with their index and label. */
+/**
+ * Notebook 02: a few training images, captioned with their index and label.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function exampleImagesFigure(train: DigitSet, indices: readonly number[] = HISTOGRAM_EXAMPLES): Promise<Figure> {
   return imageGrid(train, { indices, captions: indices.map((i) => `image ${i}: label ${train.labels[i]}`), columns: indices.length, scale: 4 });
 }
 
-/** Notebooks 01 and 02: how many images of each digit a set holds. */
+/**
+ * Notebooks 01 and 02: how many images of each digit a set holds.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
 export function labelCountsFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
   const { setName = 'training' } = options;
   return barChart(labelCounts(set).map((_, digit) => String(digit)), labelCounts(set), {
@@ -60,7 +72,11 @@ function valueBins(pixels: Uint8Array): HistogramBin[] {
   return pixelValueCounts(pixels).map((count, value) => ({ start: value, end: value + 1, count }));
 }
 
-/** Notebook 02: the distribution of every pixel value in a set (log count axis: zeros dominate). */
+/**
+ * Notebook 02: the distribution of every pixel value in a set (log count axis: zeros dominate).
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function pixelHistogramFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
   const { setName = 'training' } = options;
   return histogram(valueBins(set.images), {
@@ -71,7 +87,11 @@ export function pixelHistogramFigure(set: DigitSet, options: SetFigureOptions = 
   });
 }
 
-/** Notebook 02: the pixel values of one image. */
+/**
+ * Notebook 02: the pixel values of one image.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function oneImageHistogramFigure(set: DigitSet, index: number): Promise<Figure> {
   return histogram(valueBins(imageAt(set, index)), {
     title: `Pixel values of image ${index} (label ${set.labels[index]})`,
@@ -81,7 +101,11 @@ export function oneImageHistogramFigure(set: DigitSet, index: number): Promise<F
   });
 }
 
-/** Notebook 02: the same pixels after dividing by 255. */
+/**
+ * Notebook 02: the same pixels after dividing by 255.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function scaledHistogramFigure(set: DigitSet): Promise<Figure> {
   return histogram(binValues(scaleToUnit(set.images), 51), {
     title: 'Pixel values after dividing by 255',
@@ -91,7 +115,11 @@ export function scaledHistogramFigure(set: DigitSet): Promise<Figure> {
   });
 }
 
-/** Notebook 02: the same pixels standardised with the set's own mean and standard deviation. */
+/**
+ * Notebook 02: the same pixels standardised with the set's own mean and standard deviation.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
 export function standardisedHistogramFigure(set: DigitSet): Promise<Figure> {
   const standardisation = fitStandardisation(set.images);
   return histogram(binValues(standardise(set.images, standardisation), 51), {

@@ -8,12 +8,20 @@ import { assertSameShape, type Matrix, zeroMatrix } from './matrix';
 /** Added inside the logarithm of the cross-entropy so a zero probability costs a large but finite loss. */
 export const LOG_EPSILON = 1e-7;
 
-/** The logistic function 1 / (1 + e^-x). */
+/**
+ * The logistic function 1 / (1 + e^-x).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** Applies the sigmoid to every entry of `m`, writing into `out` (may be `m`). */
+/**
+ * Applies the sigmoid to every entry of `m`, writing into `out` (may be `m`).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function sigmoidInto(m: Matrix, out: Matrix = zeroMatrix(m.rows, m.cols)): Matrix {
   assertSameShape(m, out, 'sigmoid output');
   const M = m.data, O = out.data;
@@ -36,6 +44,8 @@ export function multiplyBySigmoidSlopeInPlace(grad: Matrix, s: Matrix): Matrix {
  * Softmax of each row, writing into `out` (may be `logits`). The row's
  * largest logit is subtracted first: the result is the same, and exp never
  * overflows however large the logits are.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export function softmaxRowsInto(logits: Matrix, out: Matrix = zeroMatrix(logits.rows, logits.cols)): Matrix {
   assertSameShape(logits, out, 'softmax output');
@@ -60,6 +70,8 @@ export function softmaxRowsInto(logits: Matrix, out: Matrix = zeroMatrix(logits.
  * Mean cross-entropy over the rows: -(1/N) Σ t·log(y + epsilon), for
  * probabilities `y` and targets `t` (one-hot rows). Entries with t = 0 are
  * skipped, so they never contribute 0·log(0).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export function crossEntropy(probabilities: Matrix, targets: Matrix, epsilon = LOG_EPSILON): number {
   assertSameShape(probabilities, targets, 'targets');
@@ -76,6 +88,8 @@ export function crossEntropy(probabilities: Matrix, targets: Matrix, epsilon = L
  * (y·Σw - w) / N where w = t·y / (y + epsilon): each row of (y - t) / N scaled
  * by y_true / (y_true + epsilon), a factor within epsilon / y_true of 1, kept
  * so that a float64 gradient check sees no difference from the loss.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export function softmaxCrossEntropyGradient(
   probabilities: Matrix,

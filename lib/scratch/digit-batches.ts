@@ -10,7 +10,11 @@ function checkIndex(set: DigitSet, index: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= set.count) throw new RangeError(`image index ${index} is outside 0..${set.count - 1}`);
 }
 
-/** The images at `indices` as rows of pixels scaled to [0, 1], into `out` when given. */
+/**
+ * The images at `indices` as rows of pixels scaled to [0, 1], into `out` when given.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function digitInputs(set: DigitSet, indices: ArrayLike<number>, out?: Matrix): Matrix {
   const size = set.rows * set.cols;
   const inputs = out ?? zeroMatrix(indices.length, size);
@@ -25,7 +29,11 @@ export function digitInputs(set: DigitSet, indices: ArrayLike<number>, out?: Mat
   return inputs;
 }
 
-/** Images start..start+count-1 as rows of pixels scaled to [0, 1], into `out` when given. */
+/**
+ * Images start..start+count-1 as rows of pixels scaled to [0, 1], into `out` when given.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function digitInputRange(set: DigitSet, start: number, count: number, out?: Matrix): Matrix {
   if (count > 0) {
     checkIndex(set, start);
@@ -39,7 +47,11 @@ export function digitInputRange(set: DigitSet, start: number, count: number, out
   return inputs;
 }
 
-/** One row per label with a 1 in the label's column and 0 elsewhere, into `out` when given. */
+/**
+ * One row per label with a 1 in the label's column and 0 elsewhere, into `out` when given.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function oneHotMatrix(labels: ArrayLike<number>, numClasses = NUM_CLASSES, out?: Matrix): Matrix {
   const targets = out ?? zeroMatrix(labels.length, numClasses);
   assertShape(targets, labels.length, numClasses, 'one-hot matrix');
@@ -67,6 +79,8 @@ export interface DigitBatch {
  * Draws batches of `batchSize` images uniformly at random with replacement
  * (an image can appear twice in a batch, and some images not at all in an
  * epoch), using the given seeded generator.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export class RandomBatches {
   private readonly batch: DigitBatch;

@@ -2,7 +2,11 @@
 import { rowArgmax } from '../base/argmax';
 import { assertSameShape, assertShape, type Matrix, zeroMatrix } from './matrix';
 
-/** Adds the 1-row matrix `row` to every row of `m`, in place (a bias). */
+/**
+ * Adds the 1-row matrix `row` to every row of `m`, in place (a bias).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function addRowInPlace(m: Matrix, row: Matrix): Matrix {
   assertShape(row, 1, m.cols, 'row to add');
   const M = m.data, R = row.data, cols = m.cols;
@@ -13,7 +17,11 @@ export function addRowInPlace(m: Matrix, row: Matrix): Matrix {
   return m;
 }
 
-/** The sum of each column as a 1-row matrix (a bias gradient). */
+/**
+ * The sum of each column as a 1-row matrix (a bias gradient).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function columnSums(m: Matrix, out: Matrix = zeroMatrix(1, m.cols)): Matrix {
   assertShape(out, 1, m.cols, 'column sums');
   const M = m.data, S = out.data, cols = m.cols;
@@ -25,7 +33,11 @@ export function columnSums(m: Matrix, out: Matrix = zeroMatrix(1, m.cols)): Matr
   return out;
 }
 
-/** target += scale * source, in place (an SGD step with scale = -learning rate). */
+/**
+ * target += scale * source, in place (an SGD step with scale = -learning rate).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function addScaledInPlace(target: Matrix, source: Matrix, scale: number): Matrix {
   assertSameShape(target, source, 'matrix to add');
   const T = target.data, S = source.data;
@@ -33,7 +45,11 @@ export function addScaledInPlace(target: Matrix, source: Matrix, scale: number):
   return target;
 }
 
-/** out = a - b, entry by entry. */
+/**
+ * out = a - b, entry by entry.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function subtract(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.rows, a.cols)): Matrix {
   assertSameShape(a, b, 'matrix to subtract');
   assertSameShape(a, out, 'difference');
@@ -42,7 +58,11 @@ export function subtract(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.rows, 
   return out;
 }
 
-/** a *= b, entry by entry, in place (the Hadamard product). */
+/**
+ * a *= b, entry by entry, in place (the Hadamard product).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function multiplyInPlace(a: Matrix, b: Matrix): Matrix {
   assertSameShape(a, b, 'matrix to multiply by');
   const A = a.data, B = b.data;
@@ -50,7 +70,11 @@ export function multiplyInPlace(a: Matrix, b: Matrix): Matrix {
   return a;
 }
 
-/** out[i] = fn(m[i]) for every entry; `out` may be `m` itself. */
+/**
+ * out[i] = fn(m[i]) for every entry; `out` may be `m` itself.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function mapEntries(m: Matrix, fn: (value: number) => number, out: Matrix = zeroMatrix(m.rows, m.cols)): Matrix {
   assertSameShape(m, out, 'mapped matrix');
   const M = m.data, O = out.data;
@@ -58,7 +82,11 @@ export function mapEntries(m: Matrix, fn: (value: number) => number, out: Matrix
   return out;
 }
 
-/** The column of the largest entry of each row (the first one on ties). */
+/**
+ * The column of the largest entry of each row (the first one on ties).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function argmaxRows(m: Matrix, out: Int32Array = new Int32Array(m.rows)): Int32Array {
   if (out.length !== m.rows) throw new RangeError(`argmax output needs ${m.rows} entries, got ${out.length}`);
   for (let i = 0; i < m.rows; i++) out[i] = rowArgmax(m.data, i, m.cols);

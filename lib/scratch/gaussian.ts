@@ -5,6 +5,8 @@ import { SeededRandom } from '../base/random';
  * Draws standard normal numbers (mean 0, standard deviation 1) with the
  * Box–Muller transform: two uniform numbers give two independent normal
  * ones, so every second draw comes from the pair already made.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export class GaussianSampler {
   private spare: number | undefined;

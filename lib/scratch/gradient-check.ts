@@ -23,7 +23,11 @@ export type GradientCheck = Readonly<Record<ParamName, GradientDifference>>;
 /** Which entries of each group to check; a group left out is checked in full. */
 export type ParamEntries = Partial<Readonly<Record<ParamName, ArrayLike<number>>>>;
 
-/** Compares two gradients over `indices` (every entry when omitted). */
+/**
+ * Compares two gradients over `indices` (every entry when omitted).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function compareGradients(analytic: Float64Array, numerical: Float64Array, indices?: ArrayLike<number>): GradientDifference {
   if (analytic.length !== numerical.length) throw new RangeError(`gradients differ in length: ${analytic.length} and ${numerical.length}`);
   const count = indices ? indices.length : analytic.length;

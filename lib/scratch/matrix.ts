@@ -15,37 +15,61 @@ function checkSize(rows: number, cols: number): void {
   }
 }
 
-/** A rows x cols matrix of zeros. */
+/**
+ * A rows x cols matrix of zeros.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function zeroMatrix(rows: number, cols: number): Matrix {
   checkSize(rows, cols);
   return { rows, cols, data: new Float64Array(rows * cols) };
 }
 
-/** A rows x cols matrix holding a copy of `values` (row by row). */
+/**
+ * A rows x cols matrix holding a copy of `values` (row by row).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function matrixFrom(rows: number, cols: number, values: ArrayLike<number>): Matrix {
   checkSize(rows, cols);
   if (values.length !== rows * cols) throw new RangeError(`${rows}x${cols} needs ${rows * cols} values, got ${values.length}`);
   return { rows, cols, data: Float64Array.from(values) };
 }
 
-/** A matrix from nested arrays, one inner array per row. */
+/**
+ * A matrix from nested arrays, one inner array per row.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function matrixFromRows(rows: readonly (readonly number[])[]): Matrix {
   const cols = rows.length === 0 ? 0 : rows[0].length;
   if (rows.some((row) => row.length !== cols)) throw new RangeError('every row needs the same number of columns');
   return matrixFrom(rows.length, cols, rows.flat());
 }
 
-/** The matrix as nested arrays, one per row (for printing and tests). */
+/**
+ * The matrix as nested arrays, one per row (for printing and tests).
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function matrixToRows(m: Matrix): number[][] {
   return Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
 }
 
-/** An independent copy. */
+/**
+ * An independent copy.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function cloneMatrix(m: Matrix): Matrix {
   return { rows: m.rows, cols: m.cols, data: m.data.slice() };
 }
 
-/** "3x4", for messages. */
+/**
+ * "3x4", for messages.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function shapeOf(m: Matrix): string {
   return `${m.rows}x${m.cols}`;
 }

@@ -9,6 +9,8 @@ export const DEFAULT_DIFFERENCE_STEP = 1e-4;
  * when omitted). `loss` must read `values` each time it is called; each entry
  * is restored before the next. Results go into `out` at the same indices;
  * other entries of `out` are left alone. Costs two loss evaluations per entry.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export function centralDifferences(
   loss: () => number,

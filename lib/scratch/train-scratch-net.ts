@@ -61,7 +61,11 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The network's accuracy on a whole DigitSet, evaluated `chunkSize` images at a time to bound memory. */
+/**
+ * The network's accuracy on a whole DigitSet, evaluated `chunkSize` images at a time to bound memory.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ */
 export function setAccuracy(net: TwoLayerNet, set: DigitSet, chunkSize = EVALUATION_CHUNK): number {
   if (set.count === 0) return 0;
   let correct = 0;
@@ -86,6 +90,8 @@ function positiveInteger(value: number, what: string): number {
  * steps every parameter by -learningRate × gradient. After each epoch it
  * measures accuracy on all of `train` and `test`, reports the record to
  * `onEpoch`, and yields to the event loop.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export async function trainScratchNet(train: DigitSet, test: DigitSet, options: ScratchTrainOptions = {}): Promise<ScratchTrainResult> {
   const batchSize = positiveInteger(options.batchSize ?? 100, 'batch size');

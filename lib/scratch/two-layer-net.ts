@@ -72,6 +72,8 @@ function newForwardPass(rows: number, hiddenSize: number, outputSize: number): F
 /**
  * The 784-50-10 network of chapter 06 (sizes configurable). Its parameters
  * are public and change in place when it learns.
+ *
+ * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
  */
 export class TwoLayerNet {
   readonly params: NetParams;

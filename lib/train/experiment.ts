@@ -48,6 +48,8 @@ export interface ArchitectureRun {
  * epoch kept, the others on all of them with the test set's loss and accuracy
  * shown per epoch but never used for a choice), and scores it on the test
  * set. The caller owns the returned model (dispose it when done).
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export async function trainArchitecture(
   architecture: Architecture,
@@ -122,6 +124,8 @@ function roundRecord(record: EpochRecord): EpochRecord {
  * The run with the best test accuracy: the model to keep once the comparison
  * is over. (Choosing on the test set makes that model's own test score a
  * little optimistic; the series reports the comparison, not the pick.)
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export function bestByTestAccuracy<T extends { readonly result: ModelResult }>(runs: readonly T[]): T {
   if (runs.length === 0) throw new Error('bestByTestAccuracy: no runs');
@@ -135,7 +139,11 @@ export interface RunMetadata {
   readonly result: ModelResult;
 }
 
-/** Saves a trained run's model to a folder with its architecture, input layout and results as metadata. */
+/**
+ * Saves a trained run's model to a folder with its architecture, input layout and results as metadata.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export function saveRun(run: ArchitectureRun, dir: string): Promise<SavedModel> {
   const metadata: RunMetadata = { architecture: run.architecture.name, inputLayout: run.architecture.inputLayout, result: run.result };
   return saveModel(run.model, dir, { ...metadata });

@@ -82,6 +82,8 @@ function meanCrossEntropy(ys: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
  * weights, the compiled optimiser's update. Returns the batch's loss and
  * accuracy. This is all `model.fit` does per batch, without its per-batch
  * bookkeeping, which costs more than the step itself on small models.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export function trainStep(model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor): { loss: number; accuracy: number } {
   const optimizer = model.optimizer;
@@ -104,7 +106,11 @@ export function trainStep(model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor):
   return values;
 }
 
-/** Share of rows whose largest probability sits where the one-hot target has its 1. */
+/**
+ * Share of rows whose largest probability sits where the one-hot target has its 1.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export function batchAccuracy(probabilities: ArrayLike<number>, oneHotTargets: ArrayLike<number>, classes: number): number {
   const rows = probabilities.length / classes;
   let correct = 0;
@@ -124,6 +130,8 @@ function yieldNow(): Promise<void> {
  * lib compile them) on a set of images. Each epoch visits the images in an
  * order drawn from a generator seeded by `seed`, so a run can be repeated
  * (tfjs's own `fit` shuffles with Math.random). Tensors are freed as it goes.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
  */
 export async function trainModel(model: tfl.LayersModel, images: DigitSet, options: TrainOptions): Promise<TrainResult> {
   if (options.validation && options.validationSplit !== undefined) throw new Error('trainModel: give either validation or validationSplit, not both');
@@ -212,7 +220,11 @@ export interface Evaluation {
   readonly accuracy: number;
 }
 
-/** Loss and accuracy of a model on a set, computed in batches to bound memory. */
+/**
+ * Loss and accuracy of a model on a set, computed in batches to bound memory.
+ *
+ * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ */
 export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, options: PredictOptions = {}): Promise<Evaluation> {
   const { inputLayout = inputLayoutOf(model), scaling = 'unit', batchSize = 1000 } = options;
   const { xs, ys } = toTensors(set, { layout: inputLayout, scaling });
