@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const bench = path.join(__dirname, '..', 'lib', 'dist', 'cli', 'bench.js');
+const bench = path.join(__dirname, '..', 'tools', 'dist', 'cli', 'bench.js');
 
 test('--json prints one object per architecture and backend with the documented fields', async () => {
   const { stdout } = await run(process.execPath, [bench, '--arch', 'mlp-256-128-64,lenet5', '--backend', 'wasm-stock,wasm', '--samples', '64', '--batch-size', '32', '--json']);

@@ -2,7 +2,11 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { findKernelSpec, registerTslabKernel } from '../tools/notebook/kernel';
+
+const run = promisify(execFile);
 
 const name = `mnist-ts-test-${process.pid}`;
 let dataDir: string;
@@ -19,19 +23,30 @@ afterAll(async () => {
   await fs.rm(dataDir, { recursive: true, force: true });
 });
 
-test('registers a kernel that starts the project tslab, keeps a working one, and repairs a broken one', async () => {
+test('registers one kernel that starts the tslab of the project a notebook is in, and says which it falls back on', async () => {
   const specFile = path.join(dataDir, 'kernels', name, 'kernel.json');
-  expect(await registerTslabKernel(name)).toBe(`Registered the TypeScript kernel for Jupyter: ${path.dirname(specFile)}`);
+  const message = await registerTslabKernel(name);
+  expect(message).toContain(`Registered the TypeScript kernel "${name}" for Jupyter (${path.dirname(specFile)})`);
+  const fallback = require.resolve('tslab/bin/tslab');
+  const version = (JSON.parse(await fs.readFile(path.join(path.dirname(fallback), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  expect(message).toContain(`else tslab ${version} from ${path.dirname(path.dirname(fallback))}`);
   const spec = JSON.parse(await fs.readFile(specFile, 'utf8')) as { argv: string[]; language: string };
   expect(spec.language).toBe('typescript');
-  expect(spec.argv.slice(0, 2)).toEqual([process.execPath, require.resolve('tslab/bin/tslab')]);
-  expect(spec.argv.slice(2)).toEqual(['kernel', '--config-path', '{connection_file}']);
+  const launcher = path.join(path.dirname(specFile), 'launch-tslab.js');
+  expect(spec.argv).toEqual([process.execPath, launcher, '{connection_file}']);
   expect((await findKernelSpec(name))?.file).toBe(specFile);
 
-  expect(await registerTslabKernel(name)).toContain(`already has a ${name} kernel`);
+  // Another clone: its notebooks/ folder finds that clone's own tslab, started as a kernel with the connection file.
+  const clone = path.join(dataDir, 'other-clone');
+  const stub = path.join(clone, 'node_modules', 'tslab', 'bin', 'tslab');
+  await fs.mkdir(path.dirname(stub), { recursive: true });
+  await fs.mkdir(path.join(clone, 'notebooks'));
+  await fs.writeFile(path.join(clone, 'node_modules', 'tslab', 'package.json'), '{"name":"tslab","version":"0.0.0"}');
+  await fs.writeFile(stub, 'console.log(JSON.stringify({ started: __filename, argv: process.argv.slice(2) }));');
+  const { stdout } = await run(process.execPath, [launcher, 'connection.json'], { cwd: path.join(clone, 'notebooks') });
+  expect(JSON.parse(stdout)).toEqual({ started: await fs.realpath(stub), argv: ['kernel', '--config-path', 'connection.json'] });
 
-  // A clone that moved away leaves a spec pointing at a missing tslab: it is rewritten.
-  await fs.writeFile(specFile, JSON.stringify({ ...spec, argv: [process.execPath, '/gone/tslab/bin/tslab', ...spec.argv.slice(2)] }));
+  // Registering again (a second clone's npm install) rewrites the same kernel in place.
   expect(await registerTslabKernel(name)).toContain('Registered the TypeScript kernel');
-  expect(JSON.parse(await fs.readFile(specFile, 'utf8')).argv[1]).toBe(require.resolve('tslab/bin/tslab'));
+  expect((await fs.readdir(path.dirname(specFile))).sort()).toEqual(['kernel.json', 'launch-tslab.js']);
 });

@@ -13,7 +13,9 @@ import { loadModel } from '../lib/models/persist';
 import type { ResultsFile } from '../lib/reports/results';
 
 const run = promisify(execFile);
-const mainJob = path.join(__dirname, '..', 'lib', 'dist', 'cli', 'main.js');
+const tools = path.join(__dirname, '..', 'tools', 'dist', 'cli');
+const mainJob = path.join(tools, 'main.js');
+const figuresCommand = path.join(tools, 'figures.js');
 
 const ALL = ['mlp-256-128-64', 'mlp-784', 'mlp-512-512', 'lenet5', 'cnn-32-64-64', 'cnn-simple', 'cnn-larger'];
 
@@ -50,6 +52,7 @@ test('npm start (quick profile) trains every architecture and writes results, mo
       'pixel-histogram-example-images', 'pixel-histogram-image-0', 'pixel-histogram-image-3', 'pixel-histogram-image-5',
       'pixel-histogram-image-0-scaled', 'pixel-histogram-scaled', 'pixel-histogram-standardised',
       ...ALL.map((name) => `${name}-training-curves`), 'models-compared',
+      'best-cnn-confusion-matrix', 'best-cnn-confusion-matrix-normalised', 'best-cnn-mistakes',
     ];
     expect((await fs.readdir(path.join(out, 'figures'))).sort()).toEqual(names.flatMap((n) => [`${n}.png`, `${n}.svg`]).sort());
     for (const name of names) {
@@ -68,10 +71,43 @@ test('npm start (quick profile) trains every architecture and writes results, mo
     const grid = await fs.readFile(path.join(out, 'figures', 'mnist-first-training-images.svg'), 'utf8');
     expect(grid).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect((grid.match(/<text /g) ?? []).length).toBe(41); // a title and 40 labels
+    // Every result keeps its per-epoch history, so the curves can be redrawn.
+    for (const model of results.models) expect(model.history).toHaveLength(model.epochs);
+
+    // npm run figures redraws every figure from results.json and the saved models, with no training.
+    const curves = path.join(out, 'figures', 'lenet5-training-curves.svg');
+    const drawnByMainJob = await fs.readFile(curves, 'utf8');
+    await fs.rm(path.join(out, 'figures'), { recursive: true });
+    const redraw = await run(process.execPath, [figuresCommand, '--profile', 'quick', '--out', out, '--models', models], { env: { ...process.env, MNIST_BACKEND: 'wasm' } });
+    expect(redraw.stdout).toContain(`${names.length} figures redrawn`);
+    expect(redraw.stdout).not.toMatch(/epoch 1\/1/);
+    expect((await fs.readdir(path.join(out, 'figures'))).sort()).toEqual(names.flatMap((n) => [`${n}.png`, `${n}.svg`]).sort());
+    expect(await fs.readFile(curves, 'utf8')).toBe(drawnByMainJob);
+
+    // A partial run replaces one model's results; the comparison still shows every recorded model.
+    const partial = await run(process.execPath, [mainJob, '--profile', 'quick', '--out', out, '--models', models, '--arch', 'mlp-256-128-64'], {
+      env: { ...process.env, MNIST_BACKEND: 'wasm' },
+    });
+    expect(partial.stdout).toContain('Training mlp-256-128-64');
+    const after = JSON.parse(await fs.readFile(path.join(out, 'results.json'), 'utf8')) as ResultsFile;
+    expect(after.models.map((m) => m.name).sort()).toEqual([...ALL].sort());
+    const compared = await fs.readFile(path.join(out, 'figures', 'models-compared.svg'), 'utf8');
+    for (const name of ALL) expect(compared).toContain(`>${name}</text>`);
   } finally {
     await fs.rm(out, { recursive: true, force: true });
   }
-}, 180_000);
+}, 300_000);
+
+test("each tool's --help names the command as it was typed and lists every flag", async () => {
+  const help = async (script: string, env: NodeJS.ProcessEnv = {}) => (await run(process.execPath, [path.join(tools, script), '--help'], { env: { ...process.env, ...env } })).stdout;
+  const direct = await help('main.js', { npm_lifecycle_event: '' });
+  expect(direct).toMatch(/^usage: node \S*main\.js \[options\]/);
+  for (const flag of ['--profile', '--backend', '--arch', '--out', '--models', '--help']) expect(direct).toContain(flag);
+  expect(await help('main.js', { npm_lifecycle_event: 'start' })).toMatch(/^usage: npm start -- \[options\]/);
+  expect(await help('figures.js', { npm_lifecycle_event: 'figures' })).toMatch(/^usage: npm run figures -- \[options\]/);
+  expect(await help('bench.js', { npm_lifecycle_event: 'bench' })).toMatch(/^usage: npm run bench -- \[options\][\s\S]*--compare-fit/);
+  expect(await help('predict.js', { npm_lifecycle_event: 'predict' })).toMatch(/^usage: npm run predict -- \[options\] <image[\s\S]*--model[\s\S]*--json/);
+});
 
 test('the main job rejects an unknown option with a clear message', async () => {
   await expect(run(process.execPath, [mainJob, '--epochs', '3'])).rejects.toMatchObject({
