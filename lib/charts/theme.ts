@@ -22,8 +22,8 @@ export const FONT_FAMILY = 'Helvetica, Arial, DejaVu Sans, sans-serif';
 /** The family PNG rendering uses for "sans-serif" and unknown names (installed on Debian/Ubuntu). */
 export const PNG_FONT_FAMILY = 'DejaVu Sans';
 
-export const TITLE_FONT_SIZE = 16;
-export const AXIS_TITLE_FONT_SIZE = 13;
+const TITLE_FONT_SIZE = 16;
+const AXIS_TITLE_FONT_SIZE = 13;
 export const LABEL_FONT_SIZE = 11;
 
 /** Size of a chart's plotting area in pixels (axes, legend and title come on top). */

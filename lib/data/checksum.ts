@@ -35,7 +35,7 @@ export function sha256File(path: string): Promise<string> {
 }
 
 /** True when the file starts with gzip's magic bytes 1f 8b. */
-export async function isGzipFile(path: string): Promise<boolean> {
+async function isGzipFile(path: string): Promise<boolean> {
   const handle = await fs.open(path, 'r');
   try {
     const head = Buffer.alloc(2);

@@ -19,9 +19,9 @@ import { DataFileError, describeFsError } from '../base/errors';
 import { isSha256Hex, sha256File } from './checksum';
 
 /** Default for {@link DownloadOptions.timeoutMs}: 60 seconds. */
-export const DEFAULT_DOWNLOAD_TIMEOUT_MS = 60_000;
+const DEFAULT_DOWNLOAD_TIMEOUT_MS = 60_000;
 /** Default for {@link DownloadOptions.maxRedirects}. */
-export const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_MAX_REDIRECTS = 5;
 
 /** Called as data arrives: bytes received so far and the announced total, if any. */
 export type ProgressCallback = (received: number, total: number | undefined) => void;

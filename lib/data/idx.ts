@@ -65,7 +65,7 @@ export interface IdxHeader {
 }
 
 /** Largest payload this reader accepts (2 GiB); larger headers are treated as corrupt. */
-export const IDX_MAX_PAYLOAD_BYTES = 2 ** 31;
+const IDX_MAX_PAYLOAD_BYTES = 2 ** 31;
 
 /** Images read from an IDX file: `count` images of `rows` x `cols` bytes each, row-major. */
 export interface IdxImages {

@@ -38,7 +38,7 @@ export function centreOfMass(image: GrayImage): Point | undefined {
  * pixels it lands on in proportion to the overlap, so the total ink is kept
  * and the centre of mass moves by exactly (dx, dy); ink that lands outside is lost.
  */
-export function shiftInto(image: GrayImage, dx: number, dy: number, width: number, height: number): GrayImage {
+function shiftInto(image: GrayImage, dx: number, dy: number, width: number, height: number): GrayImage {
   const out = createGrayImage(width, height);
   const baseX = Math.floor(dx);
   const baseY = Math.floor(dy);

@@ -45,11 +45,6 @@ export function toBytes(image: GrayImage): Uint8Array {
   return new Uint8Array(Uint8ClampedArray.from(image.pixels).buffer);
 }
 
-/** Value of the pixel at column x, row y. */
-export function pixelAt(image: GrayImage, x: number, y: number): number {
-  return image.pixels[y * image.width + x];
-}
-
 /** The `fraction` quantile (0..1) of the values, from a 256-bin histogram of the rounded values. */
 export function quantile(values: ArrayLike<number>, fraction: number): number {
   const histogram = new Uint32Array(256);

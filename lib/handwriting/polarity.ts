@@ -14,7 +14,7 @@ export interface BackgroundGuess {
 }
 
 /** The pixels of a ring along the image's edges, `thickness` pixels wide. */
-export function borderPixels(image: GrayImage, thickness: number): Float32Array {
+function borderPixels(image: GrayImage, thickness: number): Float32Array {
   const { width: w, height: h, pixels } = image;
   const t = Math.max(1, Math.min(thickness, Math.ceil(w / 2), Math.ceil(h / 2)));
   const values: number[] = [];

@@ -24,9 +24,9 @@ import { applyOrientation, jpegOrientation } from './orientation';
 /** Largest width or height accepted, in pixels (a 48-megapixel phone photo is 8064 wide). */
 export const MAX_IMAGE_SIDE = 10_000;
 /** Most pixels accepted in one image: 50 megapixels (about 400 MB while decoding). */
-export const MAX_IMAGE_PIXELS = 50_000_000;
+const MAX_IMAGE_PIXELS = 50_000_000;
 /** Largest file accepted, in bytes (200 MB). */
-export const MAX_IMAGE_FILE_BYTES = 200 * 1024 * 1024;
+const MAX_IMAGE_FILE_BYTES = 200 * 1024 * 1024;
 
 /** A decoded image: grayscale pixels (0 black .. 255 white) and the format it was stored in. */
 export interface LoadedImage extends GrayImage {

@@ -90,7 +90,7 @@ function linearTaps(from: number, to: number): Taps {
 }
 
 /** The size that fits an image of `width` x `height` into a `size` x `size` box keeping its aspect ratio (longer side = size). */
-export function fitSize(width: number, height: number, size: number): { width: number; height: number } {
+function fitSize(width: number, height: number, size: number): { width: number; height: number } {
   const scale = size / Math.max(width, height);
   return { width: Math.max(1, Math.min(size, Math.round(width * scale))), height: Math.max(1, Math.min(size, Math.round(height * scale))) };
 }

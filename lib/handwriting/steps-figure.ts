@@ -12,7 +12,7 @@ import type { PreprocessedDigit, PreprocessSteps } from './preprocess';
 import { fitInBox } from './resize';
 
 /** The steps in display order, with their captions. */
-export const STEP_CAPTIONS: Readonly<Record<keyof PreprocessSteps, string>> = {
+const STEP_CAPTIONS: Readonly<Record<keyof PreprocessSteps, string>> = {
   gray: 'grey',
   inkOnDark: 'ink on dark',
   background: 'background',
@@ -24,7 +24,7 @@ export const STEP_CAPTIONS: Readonly<Record<keyof PreprocessSteps, string>> = {
 };
 
 /** `image` in a `size` x `size` tile (background 0): whole-pixel enlarged when small, shrunk when large, centred. */
-export function tileImage(image: GrayImage, size: number): GrayImage {
+function tileImage(image: GrayImage, size: number): GrayImage {
   const longer = Math.max(image.width, image.height);
   let fitted: GrayImage;
   if (longer <= size) {
@@ -44,7 +44,7 @@ export function tileImage(image: GrayImage, size: number): GrayImage {
 }
 
 /** The steps of a preprocessed digit as equal tiles for imageGrid, with a caption each. */
-export function stepTiles(result: PreprocessedDigit, tileSize = 84): { images: ImageSet; captions: string[] } {
+function stepTiles(result: PreprocessedDigit, tileSize = 84): { images: ImageSet; captions: string[] } {
   const names = Object.keys(STEP_CAPTIONS) as (keyof PreprocessSteps)[];
   const pixels = new Uint8Array(names.length * tileSize * tileSize);
   names.forEach((name, i) => pixels.set(toBytes(tileImage(result.steps[name], tileSize)), i * tileSize * tileSize));

@@ -59,7 +59,7 @@ export function strokeWidth(image: GrayImage): number {
  * a one-pixel soft edge), and the image grows by the radius on every side so
  * nothing is cut. Original grey levels are kept where they are brighter.
  */
-export function dilateInk(image: GrayImage, radius: number): GrayImage {
+function dilateInk(image: GrayImage, radius: number): GrayImage {
   if (!(radius > 0)) return image;
   const pad = Math.ceil(radius + 0.5);
   const w = image.width + 2 * pad;

@@ -48,7 +48,7 @@ export function otsuThreshold(image: GrayImage): number {
  * large jumps at the edges of strokes, and smooth lighting changes barely
  * count, so no background estimate is needed.
  */
-export function noiseLevel(image: GrayImage): number {
+function noiseLevel(image: GrayImage): number {
   const { width: w, height: h, pixels } = image;
   if (w < 2) return 0;
   const differences = new Float32Array((w - 1) * h);
@@ -77,12 +77,12 @@ export interface CleanOptions {
 }
 
 /** The threshold rule: max(minContrast, noiseFactor * noise, otsuShare * Otsu's threshold). */
-export function inkThreshold(residual: GrayImage, noise: number, options: CleanOptions = {}): number {
+function inkThreshold(residual: GrayImage, noise: number, options: CleanOptions = {}): number {
   return Math.max(options.minContrast ?? 24, (options.noiseFactor ?? 4) * noise, (options.otsuShare ?? 0.5) * otsuThreshold(residual));
 }
 
 /** Pixels at or below `threshold` become 0; the others keep their value. */
-export function applyThreshold(image: GrayImage, threshold: number): GrayImage {
+function applyThreshold(image: GrayImage, threshold: number): GrayImage {
   const out = createGrayImage(image.width, image.height);
   for (let i = 0; i < out.pixels.length; i++) out.pixels[i] = image.pixels[i] > threshold ? image.pixels[i] : 0;
   return out;
@@ -94,7 +94,7 @@ export function applyThreshold(image: GrayImage, threshold: number): GrayImage {
  * digit's own separate strokes (the two strokes of an open 4, the flag of a
  * 5) are far above that share; dust and paper texture are far below.
  */
-export function removeSpecks(image: GrayImage, share = 0.05): GrayImage {
+function removeSpecks(image: GrayImage, share = 0.05): GrayImage {
   const { width: w, height: h, pixels } = image;
   const labels = new Int32Array(w * h).fill(-1);
   const masses: number[] = [];

@@ -17,7 +17,7 @@ export const MODEL_JSON = 'model.json';
 /** Name of the weights file saveModel writes beside model.json. */
 export const WEIGHTS_BIN = 'weights.bin';
 /** The `format` tfjs-layers writes in model.json, and the only one loadModel accepts. */
-export const LAYERS_MODEL_FORMAT = 'layers-model';
+const LAYERS_MODEL_FORMAT = 'layers-model';
 
 /** A value JSON can hold and give back unchanged. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -78,7 +78,7 @@ export function modelSummary(model: tfl.LayersModel): ModelSummary {
 }
 
 /** A count with thousands separators, e.g. `93,322`. */
-export function formatCount(count: number): string {
+function formatCount(count: number): string {
   return String(Math.round(count)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 

@@ -3,7 +3,7 @@ import type { BatchProgress, EpochRecord, TrainingProgress } from '../types/trai
 const BAR_WIDTH = 24;
 
 /** A text bar such as `[#########---------------]`. */
-export function textBar(fraction: number, width = BAR_WIDTH): string {
+function textBar(fraction: number, width = BAR_WIDTH): string {
   const filled = Math.round(Math.max(0, Math.min(1, fraction)) * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
