@@ -1,76 +1,24 @@
 /**
- * The bias of a conv layer on the wasm backend: its forward add and its
- * gradient, as SIMD passes over the heap (wasm-conv-simd.ts).
+ * Sum on the wasm backend, for the gradient of a layer's bias: the sum of a
+ * float32 [..., C] tensor over every axis but the last, as a SIMD column sum
+ * over the heap.
  *
- * tfjs-layers adds a conv layer's bias with `Add` of [N, H, W, C] and [C];
- * the gradient of that add sums dy over every axis but the last (`Sum`
- * with axis [0, 1, 2]). tfjs-backend-wasm runs the add through its general
- * broadcasting path (about 1 ns per element, 3 ns with 6 channels) and the
- * sum by first transposing the whole tensor so that the reduced axes come
- * last (2.3 ns per element). Both are one pass over memory here.
+ * The gradient of a conv layer's bias add (see Add.ts) sums dy over every
+ * axis but the last (`Sum` with axis [0, 1, 2]). tfjs-backend-wasm does that
+ * by first transposing the whole tensor so that the reduced axes come last,
+ * 2.3 ns per element; here it is one pass over memory.
  *
- * Only those exact patterns are taken (float32, at least 4 channels); any
- * other Add or Sum goes to tfjs-backend-wasm's own kernel, kept aside when
- * lib's replaced it.
+ * Only that pattern is taken (float32, at least 4 channels); any other Sum
+ * goes to tfjs-backend-wasm's own kernel.
  */
-import {
-  util,
-  type KernelConfig,
-  type KernelFunc,
-  type SumAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Sum, util, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
-import { simdFor } from './wasm-conv-simd';
-import { callConfig, heapF32, type WasmBackendLike } from './wasm-conv-util';
+import { attrsAs, heapF32, type WasmBackendLike } from '../internals';
+import { callStock, type TrainingKernel } from '../kernel_utils';
+import { simdFor } from '../simd/helpers';
 
 /** Rows summed in float32 before the running totals (float64) take them over. */
 const ROWS_PER_BLOCK = 256;
-
-function fallback(kernelName: string, stock: KernelConfig | undefined): KernelFunc {
-  return (args) => {
-    if (stock == null) {
-      throw new Error(`${kernelName} on the wasm backend: tfjs-backend-wasm's own kernel is not registered.`);
-    }
-    return callConfig(stock, args.backend as WasmBackendLike, args.inputs as Record<string, TensorInfo>, args.attrs ?? {});
-  };
-}
-
-/** Whether `bias` broadcasts along the last axis of `x` only: [C] or [1, ..., 1, C]. */
-function isChannelBias(bias: TensorInfo, x: TensorInfo): boolean {
-  const rank = x.shape.length;
-  const channels = x.shape[rank - 1];
-  const bRank = bias.shape.length;
-  return (
-    rank >= 2 &&
-    bRank >= 1 &&
-    bRank <= rank &&
-    bias.shape[bRank - 1] === channels &&
-    bias.shape.every((d, i) => i === bRank - 1 || d === 1) &&
-    x.shape.every((d) => d > 0)
-  );
-}
-
-/** `Add` for wasm: x + bias per channel as one SIMD pass, else the stock kernel. */
-export function makeAdd(stock: KernelConfig | undefined): KernelFunc {
-  const other = fallback('Add', stock);
-  return (args) => {
-    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-    const backend = args.backend as WasmBackendLike;
-    if (a.dtype === 'float32' && b.dtype === 'float32') {
-      const [x, bias] = isChannelBias(b, a) ? [a, b] : isChannelBias(a, b) ? [b, a] : [null, null];
-      const channels = x != null ? x.shape[x.shape.length - 1] : 0;
-      const simd = channels >= 4 ? simdFor(backend) : null;
-      if (x != null && bias != null && simd != null) {
-        const out = backend.makeOutput(x.shape.slice(), 'float32');
-        const rows = util.sizeFromShape(x.shape) / channels;
-        simd.biasAdd(simd.address(x), simd.address(bias), simd.address(out), rows, channels);
-        return out;
-      }
-    }
-    return other(args);
-  };
-}
 
 /**
  * `Sum` for wasm: over every axis but the last of a float32 tensor with at
@@ -79,11 +27,11 @@ export function makeAdd(stock: KernelConfig | undefined): KernelFunc {
  * float64, so the rounding error grows with the block size, not with the
  * number of rows.
  */
-export function makeSum(stock: KernelConfig | undefined): KernelFunc {
-  const other = fallback('Sum', stock);
+function makeSum(stock: KernelConfig): KernelFunc {
+  const other: KernelFunc = (args) => callStock(stock, args);
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
-    const { axis, keepDims } = args.attrs as unknown as SumAttrs;
+    const { axis, keepDims } = attrsAs<SumAttrs>(args.attrs);
     const backend = args.backend as WasmBackendLike;
     const rank = x.shape.length;
     const channels = x.shape[rank - 1];
@@ -122,3 +70,6 @@ export function makeSum(stock: KernelConfig | undefined): KernelFunc {
     }
   };
 }
+
+/** Sum, replacing tfjs-backend-wasm's for bias gradients. */
+export const sumKernel: TrainingKernel = { kernelName: Sum, replaces: true, makeKernelFunc: makeSum };
