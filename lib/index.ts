@@ -20,7 +20,7 @@ export { sha256Hex, sha256File, contentSha256 } from './data/checksum';
 export * from './data/download';
 export * from './data/datasets';
 
-export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './backend/wasm-kernels';
+export { registerWasmTrainingKernels, WasmAdamOptimizer } from 'tfjs-backend-wasm-training';
 export { useBestBackend, parseBackendName, BACKEND_NAMES, BACKEND_ENV, type BackendName, type BackendChoice, type BackendOptions } from './backend/select';
 
 export { buildMlp, type MlpOptions } from './models/mlp';
@@ -38,7 +38,6 @@ export { trainArchitecture, bestByTestAccuracy, saveRun, type ArchitectureRun, t
 export { notebookProgress } from './train/notebook-progress';
 export { loadOrTrainBestCnn, DEFAULT_CNN, type ReadyCnn, type BestCnnOptions } from './train/best-cnn';
 export { terminalProgress, formatEpoch, formatBatchProgress } from './train/progress-bar';
-export { HeapAdamOptimizer } from './train/heap-adam';
 export { measureArchitecture, type Measurement, type MeasureOptions } from './bench/measure';
 export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
 export * from './reports/series-figures';
