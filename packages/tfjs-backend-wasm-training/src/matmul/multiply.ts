@@ -4,7 +4,7 @@
  * kernels/_FusedMatMul.ts): matrix products rearranged for XNNPACK.
  *
  * Why. The wasm backend has two matrix-multiply routines. XNNPACK's fully
- * connected operator (17-32 GFLOP/s here) is used only when neither operand
+ * connected operator (17-32 GFLOP/s where measured) is used only when neither operand
  * is transposed and both have a batch of 1. Everything else — `transposeA`,
  * `transposeB`, a batch of more than one matrix — goes to a plain blocked
  * triple loop at about 2 GFLOP/s. Every dense layer's backward pass needs the

@@ -8,9 +8,11 @@
 /** Bytes of WebAssembly code. */
 export type Code = number[];
 
-/** Value types: 32-bit integer, 32-bit float, 128-bit vector. */
+/** Value type: 32-bit integer. */
 export const I32 = 0x7f;
+/** Value type: 32-bit float. */
 export const F32 = 0x7d;
+/** Value type: 128-bit vector (four floats here). */
 export const V128 = 0x7b;
 
 function uleb(n: number): Code {
