@@ -105,5 +105,4 @@ export { verifyFileChecksum } from './data/verified-files';
 export { sha256File, sha256Hex } from './data/checksum';
 export { downloadFile, type DownloadOptions, type DownloadResult } from './data/download';
 export { DATASETS, FASHION_MNIST, KMNIST, getDataset, fetchDataset, loadDataset, type DatasetSpec, type FetchDatasetOptions, type FetchedDataset, type LoadedDataset } from './data/datasets';
-export { registerWasmTrainingKernels } from './backend/wasm-kernels';
-export { HeapAdamOptimizer } from './train/heap-adam';
+export { registerWasmTrainingKernels, WasmAdamOptimizer } from 'tfjs-backend-wasm-training';

@@ -30,6 +30,16 @@ test('on wasm it registers the training kernels tfjs lacks', async () => {
   expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
 });
 
+test("wasm-stock puts tfjs's own wasm kernels back in the same process, and wasm registers them again", async () => {
+  const stock = await useBestBackend({ backend: 'wasm-stock', log: null });
+  expect(stock.addedKernels).toEqual([]);
+  expect(tf.getBackend()).toBe('wasm');
+  expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+  const patched = await useBestBackend({ backend: 'wasm', log: null });
+  expect(patched.addedKernels).toContain('Conv2DBackpropFilter');
+  expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+});
+
 test('MNIST_BACKEND forces a backend', async () => {
   process.env[BACKEND_ENV] = 'cpu';
   const choice = await useBestBackend({ log: null });

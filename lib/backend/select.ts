@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from './wasm-kernels';
+import { registerWasmTrainingKernels, unregisterWasmTrainingKernels, type RegistrationReport } from 'tfjs-backend-wasm-training';
 
 /** The TensorFlow.js backends lib can run on, fastest first. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'wasm-stock', 'cpu'] as const;
 
 /**
  * `tensorflow` is tfjs-node (native libtensorflow), `wasm` WebAssembly with
- * XNNPACK plus the kernels lib adds, `wasm-stock` the wasm backend exactly as
- * tfjs ships it (for comparison: it cannot train CNNs; choose it with
- * MNIST_BACKEND=wasm-stock before the program starts), `cpu` plain JavaScript.
+ * XNNPACK plus the training kernels of tfjs-backend-wasm-training, `wasm-stock`
+ * the wasm backend exactly as tfjs ships it (for comparison: it cannot train
+ * CNNs), `cpu` plain JavaScript.
  */
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -57,27 +55,33 @@ function loadTfjsNode(): string | undefined {
 }
 
 /**
+ * Loads tfjs's cpu and wasm backends (their factories and stock kernels).
+ * Done on first use rather than on import, so that importing the library
+ * changes nothing in TensorFlow.js until a backend is asked for.
+ */
+export function loadBackends(): void {
+  require('@tensorflow/tfjs-backend-cpu');
+  require('@tensorflow/tfjs-backend-wasm');
+}
+
+/**
  * Stops the cpu backend's one-time advert for tfjs-node (a console warning on
  * its first tensor): lib already says which backend runs and why.
  */
 export function quietCpuBackend(): void {
+  loadBackends();
   (tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null)!.firstUse = false;
 }
 
-/** True when lib's wasm kernels are registered (stock tfjs has no Conv2DBackpropFilter on wasm). */
-function wasmKernelsRegistered(): boolean {
-  return tf.getKernel('Conv2DBackpropFilter', 'wasm') !== undefined;
-}
-
-async function activate(name: BackendName): Promise<readonly string[]> {
-  if (name === 'wasm-stock' && wasmKernelsRegistered()) {
-    throw new Error(`backend "wasm-stock" must be chosen before lib loads: start the program with ${BACKEND_ENV}=wasm-stock`);
-  }
-  const added = name === 'wasm' ? registerWasmTrainingKernels() : [];
+/** Activates a backend; on wasm registers the training kernels first, on wasm-stock puts tfjs's own kernels back. */
+async function activate(name: BackendName): Promise<RegistrationReport> {
+  loadBackends();
+  const report = name === 'wasm' ? registerWasmTrainingKernels() : { registered: [] };
+  if (name === 'wasm-stock') unregisterWasmTrainingKernels();
   const tfName = name === 'wasm-stock' ? 'wasm' : name;
   if (!(await tf.setBackend(tfName))) throw new Error(`the ${name} backend failed to initialise`);
   if (name === 'cpu') quietCpuBackend();
-  return added;
+  return report;
 }
 
 /**
@@ -114,10 +118,10 @@ export async function useBestBackend(options: BackendOptions = {}): Promise<Back
 
   // A forced backend must start; a chosen one falls back to the next in line (wasm, then cpu).
   const fallbacks: BackendName[] = forced ? [] : (['wasm', 'cpu'] as BackendName[]).filter((b) => b !== name);
-  let addedKernels: readonly string[] | undefined;
-  while (addedKernels === undefined) {
+  let report: RegistrationReport | undefined;
+  while (report === undefined) {
     try {
-      addedKernels = await activate(name);
+      report = await activate(name);
     } catch (error) {
       const next = fallbacks.shift();
       if (!next) throw error;
@@ -125,7 +129,8 @@ export async function useBestBackend(options: BackendOptions = {}): Promise<Back
       name = next;
     }
   }
-  const description = `TensorFlow.js backend: ${name} (${why})`;
+  const refused = report.refused ? `; training kernels not registered: ${report.refused}` : '';
+  const description = `TensorFlow.js backend: ${name} (${why}${refused})`;
   log?.(description);
-  return { name, description, addedKernels };
+  return { name, description, addedKernels: report.registered };
 }

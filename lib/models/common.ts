@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { HeapAdamOptimizer } from '../train/heap-adam';
+import { WasmAdamOptimizer } from 'tfjs-backend-wasm-training';
 
 /** Optimisers the series' tutorials use. */
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
@@ -28,7 +28,7 @@ function makeOptimizer(name: OptimizerName, learningRate?: number): tf.Optimizer
   switch (name) {
     case 'adam':
       // tfjs's Adam (Keras defaults: beta 0.9 / 0.999, epsilon 1e-7), one pass per weight on wasm.
-      return new HeapAdamOptimizer(learningRate ?? 0.001, 0.9, 0.999, 1e-7);
+      return new WasmAdamOptimizer(learningRate ?? 0.001, 0.9, 0.999, 1e-7);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate ?? 0.001);
     case 'sgd':

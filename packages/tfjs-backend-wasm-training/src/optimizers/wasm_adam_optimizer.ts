@@ -1,25 +1,37 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { simdFor } from '../backend/wasm-conv-simd';
-import type { WasmBackendLike } from '../backend/wasm-conv-util';
+import { AdamOptimizer, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+
+import {
+  activeWasmBackend,
+  checkInstalledTfjsVersions,
+  registeredVariable,
+  tensorFromBuffer,
+  type WasmBackendLike,
+} from '../internals';
+import { simdFor } from '../simd/helpers';
 
 /**
- * Adam, with one pass per weight tensor on the wasm backend.
+ * Adam, with one pass per weight tensor on the wasm backend: the same
+ * constructor, the same arithmetic and results as `tf.train.adam`.
  *
  * tfjs's Adam updates each weight with about fifteen small tensor operations
  * (two moments, two bias corrections, a square root, a division, ...). On
  * the wasm backend each operation costs some microseconds of engine
- * bookkeeping whatever its size, so for the series' small models the
- * optimiser took a quarter of a training step. Here each weight is updated
- * in one pass: the moments are buffers on the wasm heap (allocated once per
+ * bookkeeping whatever its size, so for small models (MNIST networks of up
+ * to 0.7 million weights) the optimiser took a quarter of a training step.
+ * Here each weight is updated in one pass: the moments are buffers on the wasm heap (allocated once per
  * weight, freed by dispose), and the new weights are written into a fresh
  * buffer that the variable then points to (a fresh buffer, not an in-place
  * write: the wasm backend caches packed weights by buffer). The pass is the
- * SIMD `adam` function of wasm-conv-simd.ts, which does tfjs's float32
- * arithmetic in tfjs's order, or, when that module is unavailable, a
- * JavaScript loop (in float64, so it differs from tfjs by rounding only).
- * On any other backend this simply is tfjs's Adam.
+ * SIMD routine of simd/adam.ts, which does tfjs's float32 arithmetic in
+ * tfjs's order (checked bit for bit against a float32 reference), or, when the SIMD
+ * module is unavailable, a JavaScript loop (in float64, so it differs from
+ * tfjs by rounding only).
+ *
+ * On any other backend, and with TensorFlow.js versions other than the
+ * 4.22.x this package supports, this simply is tfjs's Adam. A training run
+ * must stay on one backend: switching to or from wasm between steps throws.
  */
-export class HeapAdamOptimizer extends tf.AdamOptimizer {
+export class WasmAdamOptimizer extends AdamOptimizer {
   /** Updates done on the heap path (Adam's t). */
   private steps = 0;
   /** beta1^t and beta2^t as float32 running products, as tfjs keeps them. */
@@ -27,25 +39,26 @@ export class HeapAdamOptimizer extends tf.AdamOptimizer {
   private powBeta2 = 1;
   /** The backend holding the moments. */
   private heapBackend: WasmBackendLike | null = null;
-  private readonly moments = new Map<string, { first: tf.TensorInfo; second: tf.TensorInfo }>();
+  private readonly moments = new Map<string, { first: TensorInfo; second: TensorInfo }>();
   private usedStockPath = false;
 
-  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    const backend = tf.backend() as unknown as Partial<WasmBackendLike>;
-    if (tf.getBackend() !== 'wasm' || typeof backend.typedArrayFromHeap !== 'function' || typeof backend.makeOutput !== 'function') {
-      if (this.steps > 0) throw new Error('HeapAdamOptimizer: the backend changed from wasm during training');
+  /** Applies one Adam step to the variables the gradients are named after (as tfjs's Adam does). */
+  override applyGradients(variableGradients: Parameters<AdamOptimizer['applyGradients']>[0]): void {
+    const found = activeWasmBackend();
+    const wasm = found != null && checkInstalledTfjsVersions() == null ? found : null;
+    if (wasm == null) {
+      if (this.steps > 0) throw new Error('WasmAdamOptimizer: the backend changed from wasm during training');
       this.usedStockPath = true;
       super.applyGradients(variableGradients);
       return;
     }
-    if (this.usedStockPath) throw new Error('HeapAdamOptimizer: the backend changed to wasm during training');
-    const wasm = backend as WasmBackendLike;
+    if (this.usedStockPath) throw new Error('WasmAdamOptimizer: the backend changed to wasm during training');
     if (this.heapBackend != null && this.heapBackend !== wasm) {
-      throw new Error('HeapAdamOptimizer: the wasm backend was replaced during training');
+      throw new Error('WasmAdamOptimizer: the wasm backend was replaced during training');
     }
     this.heapBackend = wasm;
-    const entries: [string, tf.Tensor][] = Array.isArray(variableGradients)
-      ? variableGradients.map((named): [string, tf.Tensor] => [named.name, named.tensor])
+    const entries: [string, Tensor][] = Array.isArray(variableGradients)
+      ? variableGradients.map((named): [string, Tensor] => [named.name, named.tensor])
       : Object.entries(variableGradients);
     this.steps++;
     const f32 = Math.fround;
@@ -56,10 +69,10 @@ export class HeapAdamOptimizer extends tf.AdamOptimizer {
     const secondCorrection = f32(1 - this.powBeta2);
     const simd = simdFor(wasm);
     for (const [name, gradient] of entries) {
-      const variable = tf.engine().registeredVariables[name];
+      const variable = registeredVariable(name);
       if (!variable || !variable.trainable || gradient == null) continue;
       if (gradient.dtype !== 'float32' || variable.dtype !== 'float32') {
-        throw new Error(`HeapAdamOptimizer: ${name} is ${variable.dtype} with a ${gradient.dtype} gradient; float32 expected`);
+        throw new Error(`WasmAdamOptimizer: ${name} is ${variable.dtype} with a ${gradient.dtype} gradient; float32 expected`);
       }
       let state = this.moments.get(name);
       if (!state) {
@@ -93,13 +106,14 @@ export class HeapAdamOptimizer extends tf.AdamOptimizer {
           updated[i] = weights[i] - ((m / firstCorrection) / (Math.sqrt(v / secondCorrection) + epsilon)) * learningRate;
         }
       }
-      const fresh = tf.engine().makeTensorFromTensorInfo(out);
+      const fresh = tensorFromBuffer(out);
       variable.assign(fresh);
       fresh.dispose();
     }
     this.incrementIterations();
   }
 
+  /** Frees the moments on the wasm heap, then tfjs's Adam state. */
   override dispose(): void {
     if (this.heapBackend != null) {
       for (const { first, second } of this.moments.values()) {

@@ -1,8 +1,9 @@
 /**
- * Helpers shared by the tests that check lib's wasm kernels and optimizer
- * against the cpu backend: seeded data, backend switching, elementwise
- * comparison with a tolerance (keeping the largest differences for a
- * summary), lib's SIMD switch, and tensor / wasm buffer leak counting.
+ * Helpers shared by the tests that check tfjs-backend-wasm-training's
+ * kernels and optimizer against the cpu backend: seeded data, backend
+ * switching, elementwise comparison with a tolerance (keeping the largest
+ * differences for a summary), the package's SIMD switch, and tensor / wasm
+ * buffer leak counting.
  *
  * The test files import the tfjs backends themselves; this module only uses
  * tfjs-core's registry.
@@ -10,8 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-import { setSimdEnabled } from '../../lib/backend/wasm-conv-simd';
-import type { WasmBackendLike } from '../../lib/backend/wasm-conv-util';
+import { setSimdEnabled, type WasmBackendLike } from 'tfjs-backend-wasm-training/testing';
 
 export type Backend = 'cpu' | 'wasm';
 
@@ -57,13 +57,13 @@ export async function cpuThenWasm<T>(run: (backend: Backend) => T | Promise<T>):
   return { expected, actual };
 }
 
-/** The wasm backend as lib's kernels see it (switching to it first). */
+/** The wasm backend as the package's kernels see it (switching to it first). */
 export async function wasmBackend(): Promise<WasmBackendLike> {
   await useBackend('wasm');
   return tf.backend() as unknown as WasmBackendLike;
 }
 
-/** Runs `fn` with lib's SIMD helpers switched on or off, restoring the setting after. */
+/** Runs `fn` with the package's SIMD helpers switched on or off, restoring the setting after. */
 export async function withSimd<T>(enabled: boolean, fn: () => Promise<T>): Promise<T> {
   const was = setSimdEnabled(enabled);
   try {
@@ -73,7 +73,7 @@ export async function withSimd<T>(enabled: boolean, fn: () => Promise<T>): Promi
   }
 }
 
-/** Runs `fn` with lib's SIMD helpers off (the kernels' JavaScript paths). */
+/** Runs `fn` with the package's SIMD helpers off (the kernels' JavaScript paths). */
 export function withoutSimd<T>(fn: () => Promise<T>): Promise<T> {
   return withSimd(false, fn);
 }

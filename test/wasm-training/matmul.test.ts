@@ -1,22 +1,22 @@
 /**
- * The wasm BatchMatMul and _FusedMatMul of lib/backend/wasm-matmul against
- * the cpu backend: every transpose combination, rank 2 and 3, batches and
- * broadcast batches, odd sizes, fused bias and activations, the gradients of
- * small dense networks, and no leaked tensors or wasm buffers.
+ * The wasm BatchMatMul and _FusedMatMul of tfjs-backend-wasm-training
+ * against the cpu backend: every transpose combination, rank 2 and 3,
+ * batches and broadcast batches, odd sizes, fused bias and activations, the
+ * gradients of small dense networks, and no leaked tensors or wasm buffers.
  *
- * The file registers the kernels itself (replacing the stock ones for the
- * whole file), so it does not depend on how lib wires them in.
+ * The file registers the package's kernels itself (replacing the stock ones
+ * for the whole file), so it does not depend on how lib wires them in.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
-import { WASM_MATMUL_KERNELS, wasmMatMulKernelConfigs } from '../lib/backend/wasm-matmul';
+import { registerWasmTrainingKernels } from 'tfjs-backend-wasm-training';
 import {
   type Backend, closeChecker, cpuThenWasm, expectEachCallFreed, expectSteady, LiveCounts, on, randomValues, size,
   trainOnBatchCounting, useBackend, wasmBackend,
-} from './support/backend-compare';
+} from './backend-compare';
 
 /**
  * Checks `actual` (wasm) against `expected` (cpu) elementwise with
@@ -99,6 +99,8 @@ const TRANSPOSES: { tA: boolean; tB: boolean; name: string }[] = [
 const withTransposes = (dims: [number, number, number][]) =>
   dims.flatMap(([m, k, n]) => TRANSPOSES.map((t) => ({ ...t, m, k, n })));
 
+const MATMUL_KERNELS = ['BatchMatMul', '_FusedMatMul'];
+
 // The stock configs, kept to show what the replacements fix.
 let stockBatchMatMul: tf.KernelConfig | undefined;
 let stockFusedMatMul: tf.KernelConfig | undefined;
@@ -108,11 +110,8 @@ beforeAll(async () => {
   await useBackend('wasm');
   stockBatchMatMul = tf.getKernel('BatchMatMul', 'wasm');
   stockFusedMatMul = tf.getKernel('_FusedMatMul', 'wasm');
-  ours = wasmMatMulKernelConfigs();
-  for (const config of ours) {
-    tf.unregisterKernel(config.kernelName, config.backendName);
-    tf.registerKernel(config);
-  }
+  expect(registerWasmTrainingKernels().registered).toEqual(expect.arrayContaining(MATMUL_KERNELS));
+  ours = MATMUL_KERNELS.map((name) => tf.getKernel(name, 'wasm')!);
 });
 
 afterAll(() => {
@@ -120,15 +119,13 @@ afterAll(() => {
 });
 
 describe('registration', () => {
-  test('configs for BatchMatMul and _FusedMatMul on wasm, the same on every call', () => {
-    expect(ours.map((c) => c.kernelName)).toEqual(['BatchMatMul', '_FusedMatMul']);
-    expect(WASM_MATMUL_KERNELS).toEqual(['BatchMatMul', '_FusedMatMul']);
-    for (const c of ours) expect(c.backendName).toBe('wasm');
-    const again = wasmMatMulKernelConfigs();
-    expect(again).toHaveLength(2);
-    again.forEach((c, i) => expect(c).toBe(ours[i]));
-    // Registered: the registry now holds ours, and a later call still finds
-    // the stock kernels behind them.
+  test('configs for BatchMatMul and _FusedMatMul on wasm, the same after registering again', () => {
+    expect(ours.map((c) => c.kernelName)).toEqual(MATMUL_KERNELS);
+    for (const c of ours) {
+      expect(c.backendName).toBe('wasm');
+      expect(c).not.toBe(c.kernelName === 'BatchMatMul' ? stockBatchMatMul : stockFusedMatMul);
+    }
+    registerWasmTrainingKernels();
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(ours[0]);
     expect(tf.getKernel('_FusedMatMul', 'wasm')).toBe(ours[1]);
   });

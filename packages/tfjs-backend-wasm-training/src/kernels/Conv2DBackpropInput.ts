@@ -3,9 +3,9 @@
  * input) for the wasm backend.
  *
  * tfjs-backend-wasm 4.22 has this kernel, but as a plain loop nest that runs
- * at about 3 GFLOP/s on the series' shapes, against about 30 GFLOP/s for the
+ * at about 3 GFLOP/s on MNIST CNNs' shapes, against about 30 GFLOP/s for the
  * forward convolution (XNNPACK). In the CNN 32-64-64 it took 60 % of a
- * training step. Two faster routes, in the notation of wasm-conv-patches.ts:
+ * training step. Two faster routes, in the notation of conv/geometry.ts:
  *
  * - 'conv' (stride 1): a forward convolution. Each input element receives
  *
@@ -44,30 +44,27 @@
  * does not support anyway) go to tfjs-backend-wasm's own kernel.
  */
 import {
+  Conv2DBackpropInput,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-import {
-  geometryOf,
-  imagesPerBlock,
-  isEmpty,
-  scatterAddJs,
-  scatterAddSimd,
-  type ConvGeometry,
-} from './wasm-conv-patches';
-import { simdFor, type SimdHelpers } from './wasm-conv-simd';
-import { callConfig, callKernel, type ConvAttrs, expectShape, heapF32, plainConvInfo, release, type WasmBackendLike } from './wasm-conv-util';
+import { geometryOf, imagesPerBlock, isEmpty, plainConvInfo, type ConvAttrs, type ConvGeometry } from '../conv/geometry';
+import { scatterAddJs, scatterAddSimd } from '../conv/patches';
+import { attrsAs, heapF32, type WasmBackendLike } from '../internals';
+import { callKernel, callStock, expectShape, release, type TrainingKernel } from '../kernel_utils';
+import { simdFor, type SimdHelpers } from '../simd/helpers';
 
-const NAME = 'Conv2DBackpropInput';
+const NAME = Conv2DBackpropInput;
 
+/** The routes to the input gradient (see the module comment). */
 export type BackpropInputMethod = 'conv' | 'gemm' | 'matmul';
 
 /**
  * The geometry of the forward convolution whose input gradient is wanted,
- * or null when lib's kernel leaves the case to the stock kernel (NCHW,
+ * or null when this package's kernel leaves the case to the stock kernel (NCHW,
  * dilations, non-float32).
  */
 export function backpropInputGeometry(
@@ -75,7 +72,7 @@ export function backpropInputGeometry(
   filter: TensorInfo,
   attrs: Conv2DBackpropInputAttrs,
 ): ConvGeometry | null {
-  const info = plainConvInfo(attrs.inputShape, filter, [dy], attrs as unknown as ConvAttrs);
+  const info = plainConvInfo(attrs.inputShape, filter, [dy], attrs as ConvAttrs);
   if (!info) return null;
   const g = geometryOf(info);
   expectShape(NAME, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
@@ -265,8 +262,8 @@ export function backpropInputByMatMul(
 /**
  * Which route to take. The 'conv' route (stride 1 only) multiplies
  * inH*inW / (oh*ow) times as much as the product routes, which in turn pay
- * for the scatter. Side by side on this machine (batch 64, ms; stock /
- * conv / gemm / matmul): CNN 64@3x3 on 13x13x32 120 / 13.2 / 10.0 / 13.1;
+ * for the scatter. Side by side on the 2-core machine the package was tuned
+ * on (batch 64, ms; stock / conv / gemm / matmul): CNN 64@3x3 on 13x13x32 120 / 13.2 / 10.0 / 13.1;
  * 64@3x3 on 5x5x64 17.8 / 4.4 / 1.5 / 1.7; LeNet 16@5x5 on 12x12x6 8.7 /
  * 2.3 / 1.0 / 1.4; 15@3x3 on 12x12x30 27.9 / 2.6 / 2.3 / 3.7; 'same' 64@3x3
  * on 14x14x32 175 / 15.0 / 14.9 / 18.8; stride 2, 'same', 32@3x3 on
@@ -281,7 +278,7 @@ export function chooseBackpropInputMethod(g: ConvGeometry, simd: boolean): Backp
 }
 
 /**
- * Runs lib's kernel with a given route ('auto': {@link chooseBackpropInputMethod};
+ * Runs this package's kernel with a given route ('auto': {@link chooseBackpropInputMethod};
  * 'conv' where it does not apply and 'gemm' without SIMD helpers fall back
  * on the product routes); null when the case is left to the stock kernel.
  * Exported for tests and benchmarks.
@@ -314,23 +311,14 @@ export function conv2DBackpropInputWith(
   }
 }
 
-/**
- * The kernel function: lib's routes where they apply, else `stock`
- * (tfjs-backend-wasm's own kernel, kept aside when lib's replaced it).
- */
-export function makeConv2DBackpropInput(stock: KernelConfig | undefined): KernelFunc {
+/** The kernel function: this package's routes where they apply, else `stock` (tfjs-backend-wasm's own kernel). */
+function makeConv2DBackpropInput(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-    const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
-    const backend = args.backend as WasmBackendLike;
-    const fast = conv2DBackpropInputWith('auto', backend, dy, filter, attrs);
-    if (fast != null) return fast;
-    if (stock == null) {
-      throw new Error(
-        `${NAME} on the wasm backend: lib's kernel handles NHWC float32 only and ` +
-          `tfjs-backend-wasm's own kernel, which handles the rest, was not registered.`,
-      );
-    }
-    return callConfig(stock, backend, args.inputs as Record<string, TensorInfo>, args.attrs ?? {});
+    const fast = conv2DBackpropInputWith('auto', args.backend as WasmBackendLike, dy, filter, attrsAs<Conv2DBackpropInputAttrs>(args.attrs));
+    return fast ?? callStock(stock, args);
   };
 }
+
+/** Conv2DBackpropInput, replacing tfjs-backend-wasm's slow loop nest for NHWC float32. */
+export const conv2DBackpropInputKernel: TrainingKernel = { kernelName: Conv2DBackpropInput, replaces: true, makeKernelFunc: makeConv2DBackpropInput };

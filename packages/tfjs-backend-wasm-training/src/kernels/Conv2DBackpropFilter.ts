@@ -3,7 +3,7 @@
  * its filter) for the wasm backend, which tfjs-backend-wasm 4.22 lacks
  * (tfjs issue #8474).
  *
- * With the notation of wasm-conv-patches.ts, the forward convolution is
+ * With the notation of conv/geometry.ts, the forward convolution is
  *
  *   y[b, i, j, o] = sum_{p, q, c} x[b, i*sh + p - top, j*sw + q - left, c] * w[p, q, c, o]
  *
@@ -17,7 +17,7 @@
  * ways to run it:
  *
  * - 'gemm' (the default where it applies): P is gathered a few images at a
- *   time with the SIMD helpers (wasm-conv-simd.ts) and multiplied at once by
+ *   time with the SIMD helpers (simd/helpers.ts) and multiplied at once by
  *   the matching rows of dy with their own product routine, which reads dy
  *   where it lies. Both stay in cache, and dy is never repacked.
  *
@@ -40,25 +40,21 @@
  */
 import {
   backend_util,
+  Conv2DBackpropFilter,
   type Conv2DBackpropFilterAttrs,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-import {
-  gatherTransposedJs,
-  gatherTransposedSimd,
-  geometryOf,
-  imagesPerBlock,
-  isEmpty,
-  touchesPadding,
-  type ConvGeometry,
-} from './wasm-conv-patches';
-import { simdFor, type SimdHelpers } from './wasm-conv-simd';
-import { callKernel, expectShape, heapF32, release, type WasmBackendLike } from './wasm-conv-util';
+import { geometryOf, imagesPerBlock, isEmpty, touchesPadding, type ConvGeometry } from '../conv/geometry';
+import { gatherTransposedJs, gatherTransposedSimd } from '../conv/patches';
+import { attrsAs, heapF32, type WasmBackendLike } from '../internals';
+import { callKernel, expectShape, release, type TrainingKernel } from '../kernel_utils';
+import { simdFor, type SimdHelpers } from '../simd/helpers';
 
-const NAME = 'Conv2DBackpropFilter';
+const NAME = Conv2DBackpropFilter;
 
+/** The ways of computing the filter gradient (see the module comment). */
 export type FilterGradMethod = 'gemm' | 'matmul' | 'conv';
 
 /** Validates the inputs and works out the geometry. */
@@ -70,7 +66,7 @@ export function filterGradGeometry(
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   if (dataFormat != null && dataFormat !== 'NHWC') {
     throw new Error(
-      `${NAME} on the wasm backend (registered by @mnist-ts/lib) supports only ` +
+      `${NAME} on the wasm backend (registered by tfjs-backend-wasm-training) supports only ` +
         `dataFormat 'NHWC' (channels last), got '${String(dataFormat)}'.`,
     );
   }
@@ -95,7 +91,7 @@ export function filterGradGeometry(
 }
 
 /**
- * Which method to use for a shape, from side-by-side timings on this machine
+ * Which method to use for a shape, from side-by-side timings on the tuning machine
  * (batch 64, ms; conv / matmul / gemm, both products with the SIMD gather):
  * CNN 32@3x3 on 28x28x1 8.4 / 6.5 / 1.3; 64@3x3 on 13x13x32 15.5 / 13.3 /
  * 10.2; 64@3x3 on 5x5x64 2.2 / 2.2 / 1.9; LeNet 6@5x5 on 28x28x1 1.9 / 1.4 /
@@ -301,13 +297,10 @@ export function conv2DBackpropFilterWith(
 }
 
 /** The kernel function registered for wasm. */
-export const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
+const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  return conv2DBackpropFilterWith(
-    'auto',
-    backend as WasmBackendLike,
-    x,
-    dy,
-    attrs as unknown as Conv2DBackpropFilterAttrs,
-  );
+  return conv2DBackpropFilterWith('auto', backend as WasmBackendLike, x, dy, attrsAs<Conv2DBackpropFilterAttrs>(attrs));
 };
+
+/** Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks: added, never replacing one. */
+export const conv2DBackpropFilterKernel: TrainingKernel = { kernelName: Conv2DBackpropFilter, replaces: false, makeKernelFunc: () => conv2DBackpropFilter };

@@ -1,95 +1,21 @@
 /**
- * Convolution geometry and the patch gathers ("im2col") and scatters
- * ("col2im") shared by lib's wasm Conv2DBackpropFilter and
- * Conv2DBackpropInput kernels.
+ * The patch gathers ("im2col") and scatters ("col2im") shared by the
+ * Conv2DBackpropFilter and Conv2DBackpropInput kernels, in the notation of
+ * geometry.ts.
  *
- * Notation, for a forward convolution in NHWC: x [B, H, W, ci], filter
- * [fh, fw, ci, co], strides sh and sw, x zero-padded by `top` rows and
- * `left` columns; output [B, oh, ow, co]. Output pixel (b, i, j) sees the
- * input patch
- *
- *   patch[(b, i, j)][(p, q, c)] = x[b, i*sh + p - top, j*sw + q - left, c]
- *
- * (zero where that index falls into the padding). Two layouts of the patch
- * matrix appear: P = [fh*fw*ci, B*oh*ow] ("transposed", one row per filter
- * tap and channel) and Q = [B*oh*ow, fh*fw*ci] ("natural", one row per
- * output pixel).
+ * Two layouts of the patch matrix appear: P = [fh*fw*ci, B*oh*ow]
+ * ("transposed", one row per filter tap and channel) and
+ * Q = [B*oh*ow, fh*fw*ci] ("natural", one row per output pixel).
  */
-import type { backend_util } from '@tensorflow/tfjs-core';
-
-import type { SimdHelpers } from './wasm-conv-simd';
-
-/** The geometry of a 2-D convolution (see the module comment). */
-export interface ConvGeometry {
-  readonly batch: number;
-  readonly inHeight: number;
-  readonly inWidth: number;
-  readonly inChannels: number;
-  readonly outHeight: number;
-  readonly outWidth: number;
-  readonly outChannels: number;
-  readonly filterHeight: number;
-  readonly filterWidth: number;
-  readonly strideHeight: number;
-  readonly strideWidth: number;
-  /** Zero rows above / columns left of x in the forward pass. */
-  readonly top: number;
-  readonly left: number;
-}
-
-/** The geometry of a convolution described by tfjs's Conv2DInfo. */
-export function geometryOf(info: backend_util.Conv2DInfo): ConvGeometry {
-  return {
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    inChannels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    outChannels: info.outChannels,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  };
-}
-
-/** Whether any dimension is empty (nothing to compute). */
-export function isEmpty(g: ConvGeometry): boolean {
-  return [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.outChannels].some((d) => d <= 0);
-}
-
-/**
- * The output rows i (or columns j) whose input row i*stride + tap - pad lies
- * inside [0, size): the half-open range [first, end).
- */
-export function validRange(out: number, stride: number, tap: number, pad: number, size: number): [number, number] {
-  const first = Math.min(out, Math.max(0, Math.ceil((pad - tap) / stride)));
-  const end = Math.max(first, Math.min(out, Math.floor((size - 1 + pad - tap) / stride) + 1));
-  return [first, end];
-}
-
-/** Whether some patch reaches into the zero padding (then gathers leave zeros to fill first). */
-export function touchesPadding(g: ConvGeometry): boolean {
-  for (let p = 0; p < g.filterHeight; p++) {
-    const [i0, i1] = validRange(g.outHeight, g.strideHeight, p, g.top, g.inHeight);
-    if (i0 > 0 || i1 < g.outHeight) return true;
-  }
-  for (let q = 0; q < g.filterWidth; q++) {
-    const [j0, j1] = validRange(g.outWidth, g.strideWidth, q, g.left, g.inWidth);
-    if (j0 > 0 || j1 < g.outWidth) return true;
-  }
-  return false;
-}
+import type { SimdHelpers } from '../simd/helpers';
+import { validRange, type ConvGeometry } from './geometry';
 
 /**
  * Gathers columns [b0, b0 + nb) x (i, j) of P into `out`, a [rows, nb*oh*ow]
  * block (row m = (p, q, c) at out + m * nb*oh*ow floats), with the SIMD
  * helpers; stride 1 in width only. `xc` is x with its channel axis first,
  * [ci, B, H, W], so that every run of P along j is a run of xc. Entries in
- * the padding are left alone (zero `out` first when {@link touchesPadding}).
+ * the padding are left alone (zero `out` first when `touchesPadding(g)`).
  * Addresses in bytes.
  */
 export function gatherTransposedSimd(
@@ -206,13 +132,4 @@ export function scatterAddJs(x: Float32Array, g: ConvGeometry, cols: Float32Arra
       }
     }
   }
-}
-
-/**
- * Images per block when a kernel works through the batch in blocks whose
- * intermediate (a patch-matrix slice of about `rowsWanted` output pixels)
- * should stay in cache.
- */
-export function imagesPerBlock(g: ConvGeometry, rowsWanted: number): number {
-  return Math.max(1, Math.min(g.batch, Math.floor(rowsWanted / (g.outHeight * g.outWidth))));
 }

@@ -1,10 +1,10 @@
 /**
- * HeapAdamOptimizer (lib/train/heap-adam.ts) against tfjs's own Adam.
+ * WasmAdamOptimizer of tfjs-backend-wasm-training against tfjs's own Adam.
  *
  * On wasm, the same seeded dense and conv models are trained for 20 steps on
- * the same batches by tf.train.adam and by HeapAdamOptimizer, once through
+ * the same batches by tf.train.adam and by WasmAdamOptimizer, once through
  * the SIMD `adam` function and once through the JavaScript loop (SIMD
- * helpers switched off), and the weights compared. On cpu HeapAdamOptimizer
+ * helpers switched off), and the weights compared. On cpu WasmAdamOptimizer
  * must be tfjs's Adam exactly. The SIMD function is also checked directly
  * against a float32 reference, and the tensor and wasm buffer counts must
  * stay flat while training and drop by the moments on dispose.
@@ -14,10 +14,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
-import { registerWasmTrainingKernels } from '../lib/backend/wasm-kernels';
-import { simdFor } from '../lib/backend/wasm-conv-simd';
-import { HeapAdamOptimizer } from '../lib/train/heap-adam';
-import { LiveCounts, rng, size, useBackend, wasmBackend, withSimd } from './support/backend-compare';
+import { registerWasmTrainingKernels, WasmAdamOptimizer } from 'tfjs-backend-wasm-training';
+import { simdFor } from 'tfjs-backend-wasm-training/testing';
+import { LiveCounts, rng, size, useBackend, wasmBackend, withSimd } from './backend-compare';
 
 const LR = 0.01;
 const STEPS = 20;
@@ -98,7 +97,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  if (summary.length > 0) console.log(`HeapAdamOptimizer vs tf.train.adam after ${STEPS} steps:\n  ${summary.join('\n  ')}`);
+  if (summary.length > 0) console.log(`WasmAdamOptimizer vs tf.train.adam after ${STEPS} steps:\n  ${summary.join('\n  ')}`);
 });
 
 describe('the SIMD adam function', () => {
@@ -148,7 +147,7 @@ describe('the SIMD adam function', () => {
   });
 });
 
-describe.each(['dense', 'conv'] as Kind[])('%s model on wasm: HeapAdamOptimizer vs tf.train.adam', (kind) => {
+describe.each(['dense', 'conv'] as Kind[])('%s model on wasm: WasmAdamOptimizer vs tf.train.adam', (kind) => {
   test.each(['simd', 'js'] as const)('%s path: same weights after 20 steps', async (path) => {
     const backend = await wasmBackend();
     const simd = simdFor(backend);
@@ -163,8 +162,8 @@ describe.each(['dense', 'conv'] as Kind[])('%s model on wasm: HeapAdamOptimizer 
         const expected = train(reference, stockOpt, data, STEPS);
         const model = buildModel(kind);
         expect(compare(model.getWeights().map((w) => w.dataSync() as Float32Array), initial).abs).toBe(0);
-        const heapOpt = new HeapAdamOptimizer(LR, 0.9, 0.999, 1e-7);
-        const actual = train(model, heapOpt, data, STEPS);
+        const wasmOpt = new WasmAdamOptimizer(LR, 0.9, 0.999, 1e-7);
+        const actual = train(model, wasmOpt, data, STEPS);
         expect(spy).toHaveBeenCalledTimes(path === 'simd' ? STEPS * model.trainableWeights.length : 0);
         const { rel, abs } = compare(actual, expected);
         const step = moved(expected, initial);
@@ -173,7 +172,7 @@ describe.each(['dense', 'conv'] as Kind[])('%s model on wasm: HeapAdamOptimizer 
         expect(rel).toBeLessThan(1e-4);
         tf.dispose(data.flatMap((b) => [b.x, b.y]));
         stockOpt.dispose();
-        heapOpt.dispose();
+        wasmOpt.dispose();
         reference.dispose();
         model.dispose();
       });
@@ -184,15 +183,15 @@ describe.each(['dense', 'conv'] as Kind[])('%s model on wasm: HeapAdamOptimizer 
 });
 
 describe.each(['dense', 'conv'] as Kind[])('%s model on cpu', (kind) => {
-  test('HeapAdamOptimizer is tf.train.adam exactly', async () => {
+  test('WasmAdamOptimizer is tf.train.adam exactly', async () => {
     await useBackend('cpu');
     const data = batches(kind, 5);
     const expected = train(buildModel(kind), tf.train.adam(LR, 0.9, 0.999, 1e-7), data, STEPS);
-    const heapOpt = new HeapAdamOptimizer(LR, 0.9, 0.999, 1e-7);
-    const actual = train(buildModel(kind), heapOpt, data, STEPS);
+    const wasmOpt = new WasmAdamOptimizer(LR, 0.9, 0.999, 1e-7);
+    const actual = train(buildModel(kind), wasmOpt, data, STEPS);
     expect(actual).toEqual(expected);
     // tfjs's own moment variables are the ones in use
-    const weights = await heapOpt.getWeights();
+    const weights = await wasmOpt.getWeights();
     expect(weights.length).toBe(1 + 2 * actual.length);
     tf.dispose(data.flatMap((b) => [b.x, b.y]));
     await useBackend('wasm');
@@ -207,7 +206,7 @@ describe('memory on wasm', () => {
         const data = batches(kind, 3);
         const model = buildModel(kind);
         const variables = model.trainableWeights.length;
-        const opt = new HeapAdamOptimizer(LR, 0.9, 0.999, 1e-7);
+        const opt = new WasmAdamOptimizer(LR, 0.9, 0.999, 1e-7);
         const before = new LiveCounts(backend);
         train(model, opt, data, 1);
         // The first step adds the two moments of each weight, as wasm buffers, not tensors.

@@ -1,12 +1,12 @@
 /**
- * The wasm backend's training kernels registered by lib/backend/wasm-kernels:
+ * The wasm backend's training kernels of tfjs-backend-wasm-training:
  * every one is compared numerically with the cpu backend on identical seeded
- * inputs (each route of a kernel that has several, and with lib's SIMD
+ * inputs (each route of a kernel that has several, and with the package's SIMD
  * helpers switched off, which leaves the JavaScript loops), whole-model
  * gradients of the series' four CNNs are compared, and small models must
  * learn on wasm without growing the tensor or wasm buffer count.
  *
- * Loading the wasm backend under jest needs nothing special: the package's
+ * Loading the wasm backend under jest needs nothing special: tfjs-backend-wasm's
  * Node bundle reads its .wasm file from its own folder with `fs`, and jest's
  * `node` test environment provides WebAssembly. Importing tfjs-layers also
  * registers tfjs-core's gradient functions, which `tf.grad` needs.
@@ -16,15 +16,15 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
-import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../lib/backend/wasm-kernels';
-import { conv2DBackpropFilterWith, type FilterGradMethod } from '../lib/backend/wasm-conv-backprop-filter';
-import { conv2DBackpropInputWith, type BackpropInputMethod } from '../lib/backend/wasm-conv-backprop-input';
-import { simdFor } from '../lib/backend/wasm-conv-simd';
-import type { WasmBackendLike } from '../lib/backend/wasm-conv-util';
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from 'tfjs-backend-wasm-training';
+import {
+  conv2DBackpropFilterWith, conv2DBackpropInputWith, simdFor,
+  type BackpropInputMethod, type FilterGradMethod, type WasmBackendLike,
+} from 'tfjs-backend-wasm-training/testing';
 import {
   type Backend, closeChecker, cpuThenWasm, expectEachCallFreed, expectSteady, LiveCounts, on, randomValues,
   rng, size, trainOnBatchCounting, useBackend, wasmBackend, withoutSimd,
-} from './support/backend-compare';
+} from './backend-compare';
 
 type Shape4 = [number, number, number, number];
 
@@ -46,8 +46,8 @@ async function expectWasmLikeCpu(label: string, fn: () => Float32Array): Promise
 }
 
 /**
- * Checks `run`'s wasm result against its cpu result, with lib's SIMD helpers
- * on (`label`) and off (`label (no SIMD)`); returns the cpu result.
+ * Checks `run`'s wasm result against its cpu result, with the package's SIMD
+ * helpers on (`label`) and off (`label (no SIMD)`); returns the cpu result.
  */
 async function expectWasmLikeCpuWithAndWithoutSimd(
   label: string, run: (backend: Backend) => Promise<Float32Array>,
@@ -73,7 +73,7 @@ beforeAll(async () => {
 });
 
 /**
- * Registers lib's kernels before the tests of the calling describe block (the
+ * Registers the package's kernels before the tests of the calling describe block (the
  * registration tests above run first and see the stock kernels).
  */
 function registerTrainingKernelsFirst(): void {
@@ -159,7 +159,7 @@ afterAll(() => {
 describe('registration', () => {
   test('the stock wasm Conv2DBackpropFilter is missing and its MaxPoolGrad is wrong', async () => {
     // If this fails after a tfjs upgrade, tfjs has fixed the wasm backend and
-    // lib's kernels may no longer be needed.
+    // the package's kernels may no longer be needed.
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
     expect(stockMaxPoolGrad).toBeDefined();
     // One 2x2 window, all values negative; the maximum (-1) is the 2nd element.
@@ -190,7 +190,8 @@ describe('registration', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
       const first = registerWasmTrainingKernels();
-      expect([...first].sort()).toEqual([...WASM_TRAINING_KERNELS].sort());
+      expect(first.refused).toBeUndefined();
+      expect([...first.registered].sort()).toEqual([...WASM_TRAINING_KERNELS].sort());
       expect([...WASM_TRAINING_KERNELS].sort()).toEqual(['Conv2DBackpropFilter', ...REPLACED].sort());
       const second = registerWasmTrainingKernels();
       expect(second).toEqual(first);
@@ -210,7 +211,7 @@ describe('registration', () => {
     }
   });
 
-  test("lib's SIMD helpers are available on this Node, so the tests below cover them", async () => {
+  test("the package's SIMD helpers are available on this Node, so the tests below cover them", async () => {
     const backend = await wasmBackend();
     expect(simdFor(backend)).not.toBeNull();
     await withoutSimd(async () => expect(simdFor(backend)).toBeNull());
@@ -257,7 +258,7 @@ function gradAttrs(stride: Stride, pad: ConvPad) {
   return { strides: stride, pad, dataFormat: 'NHWC' as const, dimRoundingMode: undefined };
 }
 
-/** The methods ('routes') both gradient kernels of lib can be asked to use. */
+/** The methods ('routes') both gradient kernels of the package can be asked to use. */
 type ConvGradMethod = FilterGradMethod & BackpropInputMethod;
 const CONV_GRAD_METHODS: ConvGradMethod[] = ['gemm', 'matmul', 'conv'];
 
@@ -276,7 +277,7 @@ interface ConvGradKernel {
   leakCases: ConvCase[];
   /** The registered kernel, through the engine. */
   engine(t: ConvTensors, c: ConvCase): tf.Tensor;
-  /** One method of lib's kernel, called directly; the caller owns the output. */
+  /** One method of the package's kernel, called directly; the caller owns the output. */
   direct(method: ConvGradMethod, backend: WasmBackendLike, t: ConvTensors, c: ConvCase): tf.TensorInfo | null;
 }
 
@@ -325,7 +326,7 @@ async function convGrad(k: ConvGradKernel, backend: Backend, c: ConvCase, seed: 
   });
 }
 
-/** The same gradient by one given method of lib's kernel, called directly. */
+/** The same gradient by one given method of the package's kernel, called directly. */
 async function convGradWith(k: ConvGradKernel, method: ConvGradMethod, c: ConvCase, seed: number): Promise<Float32Array> {
   const backend = await wasmBackend();
   return tf.tidy(() => {
@@ -339,7 +340,7 @@ async function convGradWith(k: ConvGradKernel, method: ConvGradMethod, c: ConvCa
 describe.each([FILTER_GRAD, INPUT_GRAD])('$kernel on wasm matches cpu', (k) => {
   registerTrainingKernelsFirst();
 
-  /** cpu against lib's kernel through tf.grad (with and without SIMD helpers) and each method. */
+  /** cpu against the package's kernel through tf.grad (with and without SIMD helpers) and each method. */
   async function checkAll(c: ConvCase, seed: number): Promise<void> {
     const expected = await expectWasmLikeCpuWithAndWithoutSimd(k.kernel, (backend) => convGrad(k, backend, c, seed));
     // Conv2DBackpropInput's 'conv' falls back on a product route where it does not apply (strides, wide pads).
@@ -438,7 +439,7 @@ describe('Conv2DBackpropInput on wasm matches cpu', () => {
 describe('Conv2D (forward) on wasm matches cpu', () => {
   registerTrainingKernelsFirst();
 
-  // One input channel takes lib's first-layer route (4 filters or more, 4
+  // One input channel takes the package's first-layer route (4 filters or more, 4
   // output rows or more); the rest goes to the stock kernel.
   const cases: {
     name: string; x: Shape4; w: Shape4; stride: Stride; pad: ConvPad; dimRoundingMode?: 'ceil'; stockWrong?: boolean;
@@ -592,7 +593,7 @@ describe('bias kernels (Add, Sum) on wasm match cpu', () => {
     }
   }
 
-  // Bias-add shapes: lib's SIMD pass (4 channels or more) and the stock kernel (the rest).
+  // Bias-add shapes: the package's SIMD pass (4 channels or more) and the stock kernel (the rest).
   test.each([
     { x: [2, 5, 7, 4], b: [4] },
     { x: [2, 5, 7, 6], b: [6] },

@@ -1,195 +1,13 @@
 /**
- * The inner loops of lib's conv training kernels, as a small WebAssembly
- * module with 128-bit SIMD that works directly on the wasm backend's heap.
- *
- * Why: the conv kernels in wasm-conv-*.ts and wasm-kernels.ts gather
- * patches (im2col), scatter them back (col2im), route max-pool gradients,
- * sum bias gradients and add biases. As JavaScript loops over the heap those
- * run at 1 to 2 ns per element; in WebAssembly SIMD they move 4 floats per
- * instruction. And two matrix products that XNNPACK (behind the backend's
- * own kernels) handles poorly are done here: the filter gradient's, whose
- * long inner dimension makes XNNPACK's repacking of the second operand cost
- * more than the arithmetic, and a first layer's forward convolution (one
- * input channel). Both reach 30 to 35 GFLOP/s, XNNPACK's peak on this
- * kind of machine, with blocks of 4 x 8 outputs held in registers.
- *
- * How: tfjs-backend-wasm's Emscripten module exports its WebAssembly.Memory
- * (`backend.wasm.asm.memory`, not shared in Node, where the backend is
- * single-threaded). This module imports that memory, so its functions take
- * plain byte addresses of tensor buffers (the backend's `memoryOffset`).
- * The module is assembled here, at run time, from the few instructions it
- * needs (see {@link Asm}); there is no binary blob in the repository.
- *
- * If the memory is not reachable (another tfjs version, a threaded build
- * with shared memory), {@link simdFor} returns null and callers use their
- * JavaScript loops.
+ * The SIMD routines of the conv, pooling and bias kernels, written with the
+ * assembler of assembler.ts. Each function returns the definition of one
+ * WebAssembly function; helpers.ts assembles them into one module bound to
+ * the wasm backend's memory. Pointers and strides are in bytes, counts in
+ * elements.
  */
-import type { TensorInfo } from '@tensorflow/tfjs-core';
-
-import type { WasmBackendLike } from './wasm-conv-util';
-
-// ---------------------------------------------------------------------------
-// A minimal WebAssembly assembler: byte encodings of the instructions used.
-
-type Code = number[];
-
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function uleb(n: number): Code {
-  const out: Code = [];
-  let v = n >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(n: number): Code {
-  const out: Code = [];
-  let v = n | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-function str(s: string): Code {
-  return [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-}
-
-function vec(items: Code[]): Code {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function section(id: number, body: Code): Code {
-  return [id, ...uleb(body.length), ...body];
-}
-
-/** Instructions; each returns its bytes. Memory accesses declare 4-byte alignment. */
-const Asm = {
-  get: (i: number): Code => [0x20, ...uleb(i)],
-  set: (i: number): Code => [0x21, ...uleb(i)],
-  tee: (i: number): Code => [0x22, ...uleb(i)],
-  i32: (n: number): Code => [0x41, ...sleb(n)],
-  add: [0x6a] as Code,
-  sub: [0x6b] as Code,
-  mul: [0x6c] as Code,
-  and: [0x71] as Code,
-  shl: [0x74] as Code,
-  ltS: [0x48] as Code,
-  geS: [0x4e] as Code,
-  select: [0x1b] as Code,
-  f32Load: [0x2a, 2, 0] as Code,
-  f32Store: [0x38, 2, 0] as Code,
-  f32Add: [0x92] as Code,
-  f32Sub: [0x93] as Code,
-  f32Mul: [0x94] as Code,
-  f32Div: [0x95] as Code,
-  f32Sqrt: [0x91] as Code,
-  vLoad: [0xfd, 0x00, 2, 0] as Code,
-  vStore: [0xfd, 0x0b, 2, 0] as Code,
-  /** v128.load / store with a constant byte offset added to the address. */
-  vLoadAt: (offset: number): Code => [0xfd, 0x00, 2, ...uleb(offset)],
-  vStoreAt: (offset: number): Code => [0xfd, 0x0b, 2, ...uleb(offset)],
-  f32x4Splat: [0xfd, 0x13] as Code,
-  f32x4Mul: [0xfd, 0xe6, 0x01] as Code,
-  vConstF32: (x: number): Code => {
-    const bytes = new Uint8Array(new Float32Array([x, x, x, x]).buffer);
-    return [0xfd, 0x0c, ...bytes];
-  },
-  vAnd: [0xfd, 0x4e] as Code,
-  /** a & ~b */
-  vAndNot: [0xfd, 0x4f] as Code,
-  /** (a & c) | (b & ~c), operands pushed a, b, c */
-  vBitselect: [0xfd, 0x52] as Code,
-  f32x4Gt: [0xfd, 0x44] as Code,
-  f32x4Add: [0xfd, 0xe4, 0x01] as Code,
-  f32x4Sub: [0xfd, 0xe5, 0x01] as Code,
-  f32x4Div: [0xfd, 0xe7, 0x01] as Code,
-  f32x4Sqrt: [0xfd, 0xe3, 0x01] as Code,
-  block: (...body: Code[]): Code => [0x02, 0x40, ...body.flat(), 0x0b],
-  loop: (...body: Code[]): Code => [0x03, 0x40, ...body.flat(), 0x0b],
-  br: (depth: number): Code => [0x0c, ...uleb(depth)],
-  brIf: (depth: number): Code => [0x0d, ...uleb(depth)],
-  ifThen: (cond: Code, then: Code[], otherwise?: Code[]): Code => [
-    ...cond,
-    0x04,
-    0x40,
-    ...then.flat(),
-    ...(otherwise ? [0x05, ...otherwise.flat()] : []),
-    0x0b,
-  ],
-};
+import { Asm, bump, forLoop, I32, V128, type Code, type FuncDef } from './assembler';
 
 const { get, set, i32, add, sub, mul } = Asm;
-
-/** `local += step` (i32). */
-function bump(local: number, step: Code): Code {
-  return [...get(local), ...step, ...add, ...set(local)];
-}
-
-/**
- * `for (local = from; local < limit; local += step) body` with i32 values;
- * `limit` and `step` are instruction sequences evaluated on every test and
- * step. The body must not branch out of the loop.
- */
-function forLoop(local: number, from: Code, limit: Code, step: Code, ...body: Code[]): Code {
-  return [
-    ...from,
-    ...set(local),
-    ...Asm.block(
-      Asm.loop(
-        get(local),
-        limit,
-        Asm.geS,
-        Asm.brIf(1),
-        ...body,
-        bump(local, step),
-        Asm.br(0),
-      ),
-    ),
-  ];
-}
-
-interface FuncDef {
-  name: string;
-  params: number;
-  /** Types of the parameters when not all i32 (length `params`). */
-  paramTypes?: number[];
-  /** Extra locals: [count, type] groups. */
-  locals: [number, number][];
-  body: Code;
-}
-
-function assemble(funcs: FuncDef[]): Uint8Array {
-  const types = funcs.map((f) => [0x60, ...vec(Array.from({ length: f.params }, (_, i) => [f.paramTypes?.[i] ?? I32])), 0]);
-  const imports = vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]]);
-  const functions = vec(funcs.map((_, i) => uleb(i)));
-  const exports = vec(funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]));
-  const bodies = funcs.map((f) => {
-    const body = [...vec(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, 0x0b];
-    return [...uleb(body.length), ...body];
-  });
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, imports),
-    ...section(3, functions),
-    ...section(7, exports),
-    ...section(10, vec(bodies)),
-  ]);
-}
-
-// ---------------------------------------------------------------------------
-// The functions. Pointers and strides are in bytes, counts in elements.
 
 /**
  * strided4d(dst, src, n0, n1, n2, n3, ds0, ds1, ds2, ss0, ss1, ss2, accumulate):
@@ -198,7 +16,7 @@ function assemble(funcs: FuncDef[]): Uint8Array {
  * (accumulate = 1) the run at dst + a*ds0 + b*ds1 + c*ds2. Runs are
  * contiguous; 4 floats at a time, then one at a time.
  */
-function strided4d(): FuncDef {
+export function strided4d(): FuncDef {
   // params 0..12
   const [dst, src, n0, n1, n2, n3, ds0, ds1, ds2, ss0, ss1, ss2, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   // locals
@@ -257,7 +75,7 @@ function chunkAt(c: number, lastChunk: number): Code {
  * 4 elements of every window; rows or columns outside all windows (odd
  * sizes) are left alone.
  */
-function maxPoolGrad2x2(): FuncDef {
+export function maxPoolGrad2x2(): FuncDef {
   const [x, dy, dx, batch, outH, outW, channels, inH, inW] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [b, r, col, c, cc, pix, row, xo, dxo, g, cBytes, lastChunk, rowBytes] = [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
   const [v0, v1, v2, v3, best, m0, m1, m2, m3, gv] = [22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
@@ -313,7 +131,7 @@ function maxPoolGrad2x2(): FuncDef {
  * channels >= 4. acc holds one 4-float slot per chunk, the last chunk
  * clamped as in maxPoolGrad2x2 (so it may repeat channels of the one before).
  */
-function colSum(): FuncDef {
+export function colSum(): FuncDef {
   const [src, rows, channels, acc] = [0, 1, 2, 3];
   const [r, c, cBytes, lastChunk, rowPtr, slot] = [4, 5, 6, 7, 8, 9];
   const body: Code = [
@@ -337,7 +155,7 @@ function colSum(): FuncDef {
  * biasAdd(x, bias, out, rows, channels): out[row, ch] = x[row, ch] + bias[ch]
  * for a [rows, channels] matrix, channels >= 4 (chunks as in maxPoolGrad2x2).
  */
-function biasAdd(): FuncDef {
+export function biasAdd(): FuncDef {
   const [x, bias, out, rows, channels] = [0, 1, 2, 3, 4];
   const [r, c, cc, cBytes, lastChunk, offset] = [5, 6, 7, 8, 9, 10];
   const body: Code = [
@@ -417,7 +235,7 @@ function gemmPieces(slots: { lda: number; ldb: number; ldc: number; firstLocal: 
  * of 4 x 8 outputs stay in registers while kc rows of B (a slice that stays
  * in cache) pass by; C is read and written once per slice.
  */
-function gemmAcc(): FuncDef {
+export function gemmAcc(): FuncDef {
   const [a, b, c, m4, n8, k, lda, ldb, ldc, kc] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [k0, kEnd, m, n, kk] = [10, 11, 12, 13, 14];
   const g = gemmPieces({ lda, ldb, ldc, firstLocal: 15 });
@@ -455,7 +273,7 @@ function gemmAcc(): FuncDef {
  * (co), recomputing some outputs, which is harmless as outputs are written,
  * not added; needs oh >= 4.
  */
-function conv1ch(vecs: 1 | 2): FuncDef {
+export function conv1ch(vecs: 1 | 2): FuncDef {
   const [x, w, y, batch, oh, ow, co, fh, fw, rowBytes, imageBytes, sh, sw] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
   const [lda, ldb, ldc, b, ig, i0, lastRow, j, n, col, lastCol, p, q, pRow] = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
   const g = gemmPieces({ lda, ldb, ldc, firstLocal: 27, vecs });
@@ -494,187 +312,4 @@ function conv1ch(vecs: 1 | 2): FuncDef {
     ),
   ];
   return { name: `conv1ch${width}`, params: 13, locals: [[14, I32], ...g.locals], body };
-}
-
-/**
- * adam(grad, w, wOut, m, v, count, beta1, beta2, oneMinusBeta1,
- * oneMinusBeta2, lr, correction1, correction2, epsilon): one Adam step
- * over `count` floats, in float32 and in the order of tfjs's Adam ops:
- *   m = beta1 m + (1 - beta1) g;   v = beta2 v + (1 - beta2) g g;
- *   wOut = w - (m / correction1) / (sqrt(v / correction2) + epsilon) * lr
- * (corrections 1 - beta^t). m and v are updated in place; wOut may be w.
- * Four values at a time, then one at a time.
- */
-function adam(): FuncDef {
-  const [grad, w, wOut, m, v, count] = [0, 1, 2, 3, 4, 5];
-  const scalars = [6, 7, 8, 9, 10, 11, 12, 13];
-  const [i, end, vecEnd] = [14, 15, 16];
-  // f32 locals for the tail, v128 locals for the splatted scalars and the body.
-  const [gs, ms, vs] = [17, 18, 19];
-  const splats = [20, 21, 22, 23, 24, 25, 26, 27];
-  const [gv, mv, vv] = [28, 29, 30];
-  const step = (
-    load: Code, store: Code, mulOp: Code, addOp: Code, subOp: Code, divOp: Code, sqrtOp: Code,
-    k: number[], g: number, mNew: number, vNew: number,
-  ): Code[] => {
-    const [b1, b2, c1, c2, lr, corr1, corr2, eps] = k;
-    const at = (base: number): Code => [...get(base), ...get(i), ...add];
-    return [
-      // m
-      [...at(m), ...at(m), ...load, ...get(b1), ...mulOp, ...at(grad), ...load, ...Asm.tee(g), ...get(c1), ...mulOp,
-        ...addOp, ...Asm.tee(mNew), ...store],
-      // v
-      [...at(v), ...at(v), ...load, ...get(b2), ...mulOp, ...get(g), ...get(g), ...mulOp, ...get(c2), ...mulOp,
-        ...addOp, ...Asm.tee(vNew), ...store],
-      // w
-      [...at(wOut), ...at(w), ...load,
-        ...get(mNew), ...get(corr1), ...divOp,
-        ...get(vNew), ...get(corr2), ...divOp, ...sqrtOp, ...get(eps), ...addOp,
-        ...divOp, ...get(lr), ...mulOp, ...subOp, ...store],
-    ];
-  };
-  const body: Code = [
-    ...scalars.flatMap((p, j) => [...get(p), ...Asm.f32x4Splat, ...set(splats[j])]),
-    ...get(count), ...i32(2), ...Asm.shl, ...set(end),
-    ...get(end), ...i32(-16), ...Asm.and, ...set(vecEnd),
-    ...forLoop(i, i32(0), get(vecEnd), i32(16),
-      ...step(Asm.vLoad, Asm.vStore, Asm.f32x4Mul, Asm.f32x4Add, Asm.f32x4Sub, Asm.f32x4Div, Asm.f32x4Sqrt, splats, gv, mv, vv)),
-    ...forLoop(i, get(vecEnd), get(end), i32(4),
-      ...step(Asm.f32Load, Asm.f32Store, Asm.f32Mul, Asm.f32Add, Asm.f32Sub, Asm.f32Div, Asm.f32Sqrt, scalars, gs, ms, vs)),
-  ];
-  return {
-    name: 'adam',
-    params: 14,
-    paramTypes: [I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32],
-    locals: [[3, I32], [3, F32], [11, V128]],
-    body,
-  };
-}
-
-// ---------------------------------------------------------------------------
-// Binding to a backend.
-
-/** The functions, bound to one backend's heap; pointers are byte addresses. */
-export interface SimdHelpers {
-  strided4d(
-    dst: number, src: number, n0: number, n1: number, n2: number, n3: number,
-    ds0: number, ds1: number, ds2: number, ss0: number, ss1: number, ss2: number, accumulate: number,
-  ): void;
-  maxPoolGrad2x2(
-    x: number, dy: number, dx: number, batch: number, outH: number, outW: number,
-    channels: number, inH: number, inW: number,
-  ): void;
-  colSum(src: number, rows: number, channels: number, acc: number): void;
-  biasAdd(x: number, bias: number, out: number, rows: number, channels: number): void;
-  gemmAcc(
-    a: number, b: number, c: number, m4: number, n8: number, k: number,
-    lda: number, ldb: number, ldc: number, kc: number,
-  ): void;
-  conv1ch4(
-    x: number, w: number, y: number, batch: number, oh: number, ow: number, co: number,
-    fh: number, fw: number, rowBytes: number, imageBytes: number, sh: number, sw: number,
-  ): void;
-  conv1ch8(
-    x: number, w: number, y: number, batch: number, oh: number, ow: number, co: number,
-    fh: number, fw: number, rowBytes: number, imageBytes: number, sh: number, sw: number,
-  ): void;
-  /** One Adam step over `count` floats; see {@link adam}. Scalars are rounded to float32. */
-  adam(
-    grad: number, w: number, wOut: number, m: number, v: number, count: number,
-    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
-    lr: number, correction1: number, correction2: number, epsilon: number,
-  ): void;
-  /** Byte address of a float32 buffer of the backend. */
-  address(info: TensorInfo): number;
-}
-
-interface BackendInternals {
-  wasm?: { asm?: { memory?: unknown } };
-  dataIdMap?: { get(dataId: unknown): { memoryOffset?: number } | undefined };
-}
-
-/**
- * The parts of the WebAssembly JavaScript API used here (the project
- * compiles against the ES2022 library, which does not declare them).
- */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-
-const WebAssembly = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-
-let moduleCache: object | null | undefined;
-const bound = new WeakMap<object, SimdHelpers | null>();
-
-/** Whether {@link simdFor} may be used at all (tests switch it off to check the JavaScript paths). */
-let enabled = true;
-
-/** Turns the SIMD helpers off (or back on); returns the previous setting. For tests. */
-export function setSimdEnabled(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
-  return was;
-}
-
-function compile(): object | null {
-  if (moduleCache === undefined) {
-    if (WebAssembly == null) return (moduleCache = null);
-    try {
-      const bytes = assemble([strided4d(), maxPoolGrad2x2(), colSum(), biasAdd(), gemmAcc(), conv1ch(1), conv1ch(2), adam()]);
-      moduleCache = new WebAssembly.Module(bytes);
-    } catch {
-      moduleCache = null; // no SIMD support in this engine
-    }
-  }
-  return moduleCache;
-}
-
-/**
- * The SIMD helpers for this wasm backend, or null when its memory cannot be
- * shared (then use the JavaScript loops).
- */
-export function simdFor(backend: WasmBackendLike): SimdHelpers | null {
-  if (!enabled) return null;
-  const internals = backend as unknown as BackendInternals;
-  const wasmModule = internals.wasm;
-  if (wasmModule == null || typeof wasmModule !== 'object') return null;
-  const cached = bound.get(wasmModule);
-  if (cached !== undefined) return cached;
-  let helpers: SimdHelpers | null = null;
-  const memory = wasmModule.asm?.memory;
-  const dataIdMap = internals.dataIdMap;
-  const compiled = compile();
-  if (
-    compiled != null &&
-    WebAssembly != null &&
-    memory instanceof WebAssembly.Memory &&
-    !(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) &&
-    dataIdMap != null
-  ) {
-    try {
-      const instance = new WebAssembly.Instance(compiled, { env: { memory } });
-      const e = instance.exports as unknown as Omit<SimdHelpers, 'address'>;
-      helpers = {
-        strided4d: e.strided4d,
-        maxPoolGrad2x2: e.maxPoolGrad2x2,
-        colSum: e.colSum,
-        biasAdd: e.biasAdd,
-        gemmAcc: e.gemmAcc,
-        conv1ch4: e.conv1ch4,
-        conv1ch8: e.conv1ch8,
-        adam: e.adam,
-        address(info: TensorInfo): number {
-          const offset = dataIdMap.get(info.dataId)?.memoryOffset;
-          if (offset == null) throw new Error('wasm buffer not found');
-          return offset;
-        },
-      };
-    } catch {
-      helpers = null;
-    }
-  }
-  bound.set(wasmModule, helpers);
-  return helpers;
 }

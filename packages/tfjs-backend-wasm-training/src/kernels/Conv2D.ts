@@ -4,25 +4,28 @@
  *
  * XNNPACK, behind tfjs-backend-wasm's Conv2D, is at its best with many
  * input channels; with one, each output pixel is a product of only fh*fw
- * numbers, and it ran at 8 to 13 GFLOP/s on the series' first layers (32@3x3
- * 1.9 ms, 6@5x5 1.1 ms, 32@5x5 3.9 ms per batch of 64). The SIMD helpers'
+ * numbers, and it ran at 8 to 13 GFLOP/s on MNIST networks' first layers
+ * (32@3x3 1.9 ms, 6@5x5 1.1 ms, 32@5x5 3.9 ms per batch of 64). The SIMD helpers'
  * `conv1ch` computes the same sums straight from the image, 4 output pixels
  * by 4 or 8 filters at a time in registers, at about twice that speed.
  *
  * Taken: NHWC float32 with one input channel, at least 4 filters and 4
  * output rows, dilation 1, any stride and padding (a padded copy of the
  * image is made first; first-layer images are small). Everything else goes
- * to tfjs-backend-wasm's own kernel, kept aside when lib's replaced it.
+ * to tfjs-backend-wasm's own kernel, kept aside when this one replaced it.
  */
 import {
+  Conv2D,
   type Conv2DAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-import { simdFor, type SimdHelpers } from './wasm-conv-simd';
-import { callConfig, type ConvAttrs, heapF32, plainConvInfo, release, type WasmBackendLike } from './wasm-conv-util';
+import { plainConvInfo, type ConvAttrs } from '../conv/geometry';
+import { attrsAs, heapF32, type WasmBackendLike } from '../internals';
+import { callStock, release, type TrainingKernel } from '../kernel_utils';
+import { simdFor, type SimdHelpers } from '../simd/helpers';
 
 /**
  * The first-layer route, or null when it does not apply (then the stock
@@ -36,7 +39,7 @@ export function conv2DOneChannel(
   attrs: Conv2DAttrs,
 ): TensorInfo | null {
   if (x.shape[3] !== 1 || filter.shape[2] !== 1) return null;
-  const info = plainConvInfo(x.shape, filter, [x], attrs as unknown as ConvAttrs);
+  const info = plainConvInfo(x.shape, filter, [x], attrs as ConvAttrs);
   if (!info) return null;
   const { batchSize: batch, inHeight: H, inWidth: W, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
@@ -77,16 +80,18 @@ export function conv2DOneChannel(
 }
 
 /** `Conv2D` for wasm: the first-layer route where it applies, else `stock`. */
-export function makeConv2D(stock: KernelConfig | undefined): KernelFunc {
+function makeConv2D(stock: KernelConfig): KernelFunc {
   return (args) => {
     const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
     const backend = args.backend as WasmBackendLike;
     const simd = x.shape[3] === 1 ? simdFor(backend) : null;
     if (simd != null) {
-      const y = conv2DOneChannel(backend, simd, x, filter, args.attrs as unknown as Conv2DAttrs);
+      const y = conv2DOneChannel(backend, simd, x, filter, attrsAs<Conv2DAttrs>(args.attrs));
       if (y != null) return y;
     }
-    if (stock == null) throw new Error("Conv2D on the wasm backend: tfjs-backend-wasm's own kernel is not registered.");
-    return callConfig(stock, backend, args.inputs as Record<string, TensorInfo>, args.attrs ?? {});
+    return callStock(stock, args);
   };
 }
+
+/** Conv2D, replacing tfjs-backend-wasm's for first layers (one input channel). */
+export const conv2DKernel: TrainingKernel = { kernelName: Conv2D, replaces: true, makeKernelFunc: makeConv2D };

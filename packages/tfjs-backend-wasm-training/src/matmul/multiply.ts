@@ -1,8 +1,10 @@
 /**
- * Faster `BatchMatMul` and `_FusedMatMul` for `@tensorflow/tfjs-backend-wasm` 4.22.
+ * The body of this package's `BatchMatMul` and `_FusedMatMul` for
+ * `@tensorflow/tfjs-backend-wasm` 4.22 (kernels/BatchMatMul.ts,
+ * kernels/_FusedMatMul.ts): matrix products rearranged for XNNPACK.
  *
  * Why. The wasm backend has two matrix-multiply routines. XNNPACK's fully
- * connected operator (17-32 GFLOP/s here) is used only when neither operand
+ * connected operator (17-32 GFLOP/s where measured) is used only when neither operand
  * is transposed and both have a batch of 1. Everything else — `transposeA`,
  * `transposeB`, a batch of more than one matrix — goes to a plain blocked
  * triple loop at about 2 GFLOP/s. Every dense layer's backward pass needs the
@@ -61,48 +63,43 @@
  * buffer held).
  */
 import {
+  BatchMatMul,
   broadcast_util,
-  getKernel,
   util,
-  type DataType,
-  type KernelBackend,
+  _FusedMatMul,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
-/** Name of the backend the kernels are made for. */
-const WASM = 'wasm';
-
-/** The kernels {@link wasmMatMulKernelConfigs} makes configs for, in its order. */
-export const WASM_MATMUL_KERNELS: readonly string[] = Object.freeze(['BatchMatMul', '_FusedMatMul']);
-
-/**
- * Marks the configs made here and remembers the stock config each replaces,
- * so that a later call (or a second copy of this module, such as lib/dist next
- * to the TypeScript source in a test run) finds the stock kernel even after
- * the registry holds ours.
- */
-const STOCK = Symbol.for('@mnist-ts/lib/wasm-matmul/stock');
-
-interface MarkedKernelConfig extends KernelConfig {
-  [STOCK]: KernelConfig;
-}
-
-/** The parts of tfjs-backend-wasm's BackendWasm used here. */
-interface WasmBackendLike extends KernelBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import { heapF32, stockKernel, type WasmBackendLike } from '../internals';
+import { callConfig, callKernel, callStock } from '../kernel_utils';
 
 /** The stock kernels the replacements run their arithmetic in. */
-interface Stock {
+export interface Stock {
   batchMatMul: KernelConfig;
   fusedMatMul: KernelConfig;
 }
 
-type Activation = 'linear' | 'relu' | 'relu6' | 'prelu' | 'leakyrelu' | 'sigmoid' | 'elu';
+/**
+ * The stock kernels, with `replaced` (the one the caller is replacing) as
+ * passed in and the other looked up behind whatever the registry holds.
+ */
+export function matMulStock(replaced: KernelConfig): Stock {
+  const other = replaced.kernelName === BatchMatMul ? _FusedMatMul : BatchMatMul;
+  const found = stockKernel(other);
+  if (found == null) throw new Error(`Kernel '${other}' is not registered for the wasm backend.`);
+  return replaced.kernelName === BatchMatMul
+    ? { batchMatMul: replaced, fusedMatMul: found }
+    : { batchMatMul: found, fusedMatMul: replaced };
+}
+
+/** The activations `_FusedMatMul` takes. */
+export type Activation = 'linear' | 'relu' | 'relu6' | 'prelu' | 'leakyrelu' | 'sigmoid' | 'elu';
+
+/** The same, as a list to check an attribute against. */
+export const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'relu6', 'prelu', 'leakyrelu', 'sigmoid', 'elu'];
 
 /** wasm kernel applying each activation (after the product and bias), as the cpu backend does. */
 const ACTIVATION_KERNELS: Record<Exclude<Activation, 'linear'>, string> = {
@@ -115,7 +112,7 @@ const ACTIVATION_KERNELS: Record<Exclude<Activation, 'linear'>, string> = {
 };
 
 /** Bias and activation of a `_FusedMatMul` call. */
-interface Epilogue {
+export interface Epilogue {
   bias?: TensorInfo;
   prelu?: TensorInfo;
   activation: Activation;
@@ -177,11 +174,6 @@ function transposeInto(
 const needsCopy = (transposed: boolean, rows: number, cols: number): boolean =>
   transposed && rows > 1 && cols > 1;
 
-/** Float32 view of a tensor's data on the wasm heap. Take it after the last allocation. */
-function heapF32(backend: WasmBackendLike, info: TensorInfo): Float32Array {
-  return backend.typedArrayFromHeap(info) as Float32Array;
-}
-
 /**
  * Flat batch index of `inShape` (a tensor's batch dimensions) for every flat
  * index of the broadcast batch shape `outShape`: size-1 (and missing leading)
@@ -229,7 +221,7 @@ function stockBroadcasts(p: Problem, whichA: Int32Array, whichB: Int32Array): bo
  * row-major matrices of [aRows, aCols] (= [m, k], or [k, m] when transposed),
  * B likewise.
  */
-interface Problem {
+export interface Problem {
   a: TensorInfo;
   b: TensorInfo;
   transposeA: boolean;
@@ -249,7 +241,8 @@ interface Problem {
   outShape: number[];
 }
 
-function describe(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, kernel: string): Problem {
+/** The {@link Problem} of a call, or an error naming `kernel` when the shapes do not fit. */
+export function describe(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, kernel: string): Problem {
   if (a.shape.length < 2 || b.shape.length < 2) {
     throw new Error(
       `${kernel}: both operands need rank >= 2, got shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}].`,
@@ -318,13 +311,16 @@ class Run {
     if (kept != null) this.scratch.add(kept.dataId);
   }
 
-  /** Runs a wasm kernel directly (off the engine's tape); its output is scratch. */
+  /**
+   * Runs a wasm kernel directly (off the engine's tape); its output is
+   * scratch. The products run in the stock kernels, anything else in the
+   * kernel registered now.
+   */
   kernel(name: string, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
-    const config = name === 'BatchMatMul' ? this.stock.batchMatMul
-      : name === '_FusedMatMul' ? this.stock.fusedMatMul
-      : getKernel(name, WASM);
-    if (config == null) throw new Error(`Kernel '${name}' is not registered for the wasm backend.`);
-    return this.adopt(config.kernelFunc({ inputs, backend: this.backend, attrs }) as TensorInfo);
+    const stock = name === BatchMatMul ? this.stock.batchMatMul : name === _FusedMatMul ? this.stock.fusedMatMul : null;
+    return this.adopt(stock != null
+      ? callConfig(stock, this.backend, inputs, attrs)
+      : callKernel(this.backend, name, inputs, attrs));
   }
 
   /**
@@ -562,112 +558,22 @@ function stockCanRun(p: Problem, e: Epilogue | null): boolean {
     stockBroadcasts(p, broadcastBatchIndex(p.outBatchShape, p.batchShapeA), broadcastBatchIndex(p.outBatchShape, p.batchShapeB));
 }
 
-/** Runs `body` with a fresh {@link Run} and releases all its scratch but the output, also on error. */
-function withRun(backend: WasmBackendLike, stock: Stock, body: (run: Run) => TensorInfo): TensorInfo {
-  const run = new Run(backend, stock);
+/**
+ * A kernel call of `p` (with bias and activation when `e` is given): in the
+ * stock kernel `own` where {@link stockCanRun}, else rearranged here into a
+ * new buffer of shape `p.outShape`, every scratch buffer released, also when
+ * it throws.
+ */
+export function productOrStock(
+  args: Parameters<KernelFunc>[0], stock: Stock, own: KernelConfig, p: Problem, e: Epilogue | null,
+): TensorInfo {
+  if (stockCanRun(p, e)) return callStock(own, args);
+  const run = new Run(args.backend as WasmBackendLike, stock);
   let out: TensorInfo | undefined;
   try {
-    out = body(run);
+    out = multiply(run, p, e);
     return out;
   } finally {
     run.release(out);
   }
-}
-
-const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'relu6', 'prelu', 'leakyrelu', 'sigmoid', 'elu'];
-
-/** Whether a tensor holds a single matrix (all batch dimensions 1). */
-function oneMatrix(t: TensorInfo): boolean {
-  for (let i = 0; i < t.shape.length - 2; i++) if (t.shape[i] !== 1) return false;
-  return true;
-}
-
-/** `BatchMatMul`: float32 products through {@link multiply}; anything else to the stock kernel. */
-function makeBatchMatMul(stock: Stock): KernelFunc {
-  return (args) => {
-    const { inputs, backend, attrs } = args;
-    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    const { transposeA = false, transposeB = false } = (attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.batchMatMul.kernelFunc(args);
-    if (!transposeA && !transposeB && oneMatrix(a) && oneMatrix(b) && a.shape.length >= 2 && b.shape.length >= 2 &&
-      a.shape[a.shape.length - 1] > 0) {
-      return stock.batchMatMul.kernelFunc(args); // the stock fast case, untouched
-    }
-    const p = describe(a, b, transposeA, transposeB, 'BatchMatMul');
-    if (stockCanRun(p, null)) return stock.batchMatMul.kernelFunc(args);
-    return withRun(backend as WasmBackendLike, stock, (run) => multiply(run, p, null));
-  };
-}
-
-/** `_FusedMatMul`: as `BatchMatMul`, plus bias and activation fused where XNNPACK can. */
-function makeFusedMatMul(stock: Stock): KernelFunc {
-  return (args) => {
-    const { inputs, backend, attrs } = args;
-    const { a, b, bias, preluActivationWeights } = inputs as {
-      a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo;
-    };
-    const { transposeA = false, transposeB = false, activation = 'linear', leakyreluAlpha = 0.2 } =
-      (attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean; activation?: string; leakyreluAlpha?: number };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock.fusedMatMul.kernelFunc(args);
-    if (!ACTIVATIONS.includes(activation)) {
-      throw new Error(`_FusedMatMul on wasm: activation '${activation}' is not supported.`);
-    }
-    if (activation === 'prelu' && preluActivationWeights == null) {
-      throw new Error(`_FusedMatMul on wasm: activation 'prelu' needs preluActivationWeights.`);
-    }
-    const p = describe(a, b, transposeA, transposeB, '_FusedMatMul');
-    if (bias != null) broadcast_util.assertAndGetBroadcastShape(p.outShape, bias.shape);
-    const e: Epilogue = {
-      bias: bias ?? undefined,
-      prelu: activation === 'prelu' ? preluActivationWeights : undefined,
-      activation: activation as Activation,
-      leakyreluAlpha,
-    };
-    if (stockCanRun(p, e)) return stock.fusedMatMul.kernelFunc(args);
-    return withRun(backend as WasmBackendLike, stock, (run) => multiply(run, p, e));
-  };
-}
-
-/** The stock config of `kernelName` for wasm, also when the registry already holds ours. */
-function stockConfig(kernelName: string): KernelConfig {
-  const current = getKernel(kernelName, WASM);
-  if (current == null) {
-    throw new Error(
-      `wasmMatMulKernelConfigs: no '${kernelName}' kernel is registered for wasm. Import ` +
-        `'@tensorflow/tfjs-backend-wasm' first, and call this before unregistering the stock kernels.`,
-    );
-  }
-  return (current as Partial<MarkedKernelConfig>)[STOCK] ?? current;
-}
-
-let configs: readonly MarkedKernelConfig[] | undefined;
-
-/**
- * Kernel configs for the wasm backend that replace `BatchMatMul` and
- * `_FusedMatMul` (in that order, see {@link WASM_MATMUL_KERNELS}) with
- * versions that reach XNNPACK's fast product also for transposed operands and
- * batches, and that add a fused bias correctly in every case.
- *
- * The stock configs are looked up on the first call (so import
- * `@tensorflow/tfjs-backend-wasm` before, and call this before unregistering
- * them); later calls return the same configs. The configs carry the stock
- * `setupFunc`s, so they work whether they are registered before or after the
- * wasm backend initialises. Register them with `unregisterKernel` followed by
- * `registerKernel` (registering over a kernel works too, with a warning).
- */
-export function wasmMatMulKernelConfigs(): KernelConfig[] {
-  if (configs == null) {
-    const stock: Stock = { batchMatMul: stockConfig('BatchMatMul'), fusedMatMul: stockConfig('_FusedMatMul') };
-    const make = (original: KernelConfig, kernelFunc: KernelFunc): MarkedKernelConfig => {
-      const config: MarkedKernelConfig = { kernelName: original.kernelName, backendName: WASM, kernelFunc, [STOCK]: original };
-      if (original.setupFunc != null) config.setupFunc = original.setupFunc;
-      if (original.disposeFunc != null) config.disposeFunc = original.disposeFunc;
-      return config;
-    };
-    configs = Object.freeze([
-      make(stock.batchMatMul, makeBatchMatMul(stock)),
-      make(stock.fusedMatMul, makeFusedMatMul(stock)),
-    ]);
-  }
-  return configs.slice();
 }
