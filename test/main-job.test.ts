@@ -107,6 +107,8 @@ test("each tool's --help names the command as it was typed and lists every flag"
   expect(await help('figures.js', { npm_lifecycle_event: 'figures' })).toMatch(/^usage: npm run figures -- \[options\]/);
   expect(await help('bench.js', { npm_lifecycle_event: 'bench' })).toMatch(/^usage: npm run bench -- \[options\][\s\S]*--compare-fit/);
   expect(await help('predict.js', { npm_lifecycle_event: 'predict' })).toMatch(/^usage: npm run predict -- \[options\] <image[\s\S]*--model[\s\S]*--json/);
+  expect(await help('run-notebooks.js', { npm_lifecycle_event: 'notebooks' })).toMatch(/^usage: npm run notebooks -- \[options\][\s\S]*--profile/);
+  expect(await help('samples.js', { npm_lifecycle_event: 'samples' })).toMatch(/^usage: npm run samples -- \[DIR\]/);
 });
 
 test('the main job rejects an unknown option with a clear message', async () => {

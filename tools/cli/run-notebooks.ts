@@ -2,12 +2,11 @@
 /**
  * Executes the notebooks top to bottom in a clean tslab kernel and, when a
  * notebook ran without an error, replaces it with the executed copy so the
- * committed notebooks carry real outputs. Usage:
- *   npm run notebooks [-- --profile quick|full] [notebook names...]
+ * committed notebooks carry real outputs. `npm run notebooks -- --help` for usage.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { eachArgument } from '../args';
+import { eachArgument, usage } from '../args';
 import { executeNotebook, formatProblems } from '../notebook/execute';
 import { currentProfile, profileByName, projectDir } from '@mnist-ts/lib';
 
@@ -16,6 +15,16 @@ async function main(argv: string[]): Promise<number> {
   const wanted: string[] = [];
   eachArgument(argv, (arg, value) => {
     if (arg === '--profile') profile = profileByName(value()).name;
+    else if (arg === '--help' || arg === '-h') {
+      console.log(
+        usage('notebooks', '[options] [notebook name parts...]', [
+          ['--profile quick|full', 'the profile to run in (default: MNIST_PROFILE, else full)'],
+          ['name parts', 'run only the notebooks whose file names contain one of them, e.g. 03 04'],
+          ['--help, -h', 'this help'],
+        ]),
+      );
+      process.exit(0);
+    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg} (try --help)`);
     else wanted.push(arg);
   });
   const dir = path.join(projectDir(), 'notebooks');

@@ -257,13 +257,3 @@ export async function makeSamples(dir = path.join(defaultDataDir(), 'samples'), 
   await writeFileAtomic(path.join(dir, 'README.md'), samplesReadme(specs));
   return written;
 }
-
-if (require.main === module) {
-  makeSamples(process.argv[2]).then(
-    (files) => console.log(`wrote ${files.length} samples to ${path.dirname(files[0])}`),
-    (error: unknown) => {
-      console.error(`error: ${(error as Error).message}`);
-      process.exit(1);
-    },
-  );
-}
