@@ -65,13 +65,14 @@ export async function drawReportFigures(sources: ReportFigureSources): Promise<s
 
   const bestDir = path.join(sources.modelsDir, 'best-cnn');
   if (existsSync(path.join(bestDir, 'model.json'))) {
-    const { model } = await loadModel(bestDir);
+    const { model, metadata } = await loadModel(bestDir);
+    const name = String(metadata.architecture ?? model.name);
     try {
       const probabilities = await predictProbabilities(model, sources.test);
       const predicted = predictedLabels(probabilities);
       const matrix = confusionMatrix(sources.test.labels, predicted);
       const accuracy = classMetrics(matrix).accuracy;
-      await save('best-cnn-confusion-matrix', await confusionMatrixFigure(matrix, { title: `Best CNN (${model.name}): confusion matrix, accuracy ${(100 * accuracy).toFixed(2)}%` }));
+      await save('best-cnn-confusion-matrix', await confusionMatrixFigure(matrix, { title: `Best CNN (${name}): confusion matrix, accuracy ${(100 * accuracy).toFixed(2)}%` }));
       await save('best-cnn-confusion-matrix-normalised', await confusionMatrixFigure(matrix, { normalised: true }));
       await save('best-cnn-mistakes', await mistakesFigure(sources.test, misclassified(sources.test.labels, probabilities)));
     } finally {
