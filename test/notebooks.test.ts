@@ -21,6 +21,11 @@ const expectStaticCharts = (cells: Cell[]) => {
   const types = outputTypes(cells);
   expect(types.filter((type) => type === 'image/svg+xml' || type === 'image/png').length).toBeGreaterThan(0);
   expect(types.filter((type) => type.includes('javascript') || type === 'text/html')).toEqual([]);
+  // What an untrusted notebook (any fresh clone) hides, SVG and Markdown, always comes with what it
+  // shows: a PNG beside every SVG, plain text beside every Markdown table or note.
+  const bundles = cells.flatMap((cell, index) => (cell.outputs ?? []).map((output) => ({ cell: index + 1, types: Object.keys(output.data ?? {}) })));
+  const lacking = bundles.filter(({ types: t }) => (t.includes('image/svg+xml') && !t.includes('image/png')) || (t.includes('text/markdown') && !t.includes('text/plain')));
+  expect(lacking).toEqual([]);
 };
 
 test('the series has notebooks', () => {

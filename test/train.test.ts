@@ -11,7 +11,7 @@ import { loadMnist } from '../lib/data/mnist';
 import { CNN_SIMPLE, MLP_256_128_64 } from '../lib/models/architectures';
 import { buildMlp } from '../lib/models/mlp';
 import { notebookProgress } from '../lib/present/notebook-progress';
-import type { NotebookDisplay } from '../lib/present/display';
+import type { MimeBundle, NotebookDisplay } from '../lib/present/display';
 import { trainArchitecture } from '../lib/train/experiment';
 import { trainModel } from '../lib/train/train';
 import type { EpochRecord, TrainingProgress } from '../lib/types/training';
@@ -128,21 +128,21 @@ test('trainArchitecture trains, scores on the test set and fills a results recor
   }
 }, 60_000);
 
-test('notebook progress redraws one SVG output: the bar while training, the curves after each epoch, a summary at the end', async () => {
-  const drawn: string[] = [];
-  const display: NotebookDisplay = {
-    svg: (svg) => drawn.push(svg),
-    html: () => { throw new Error('progress must not use HTML'); },
-    markdown: () => { throw new Error('progress must not use Markdown'); },
-    png: () => { throw new Error('progress must not use PNG'); },
-    text: () => { throw new Error('progress must not use text'); },
-  };
+test('notebook progress redraws one output: the bar while training, the curves after each epoch, a summary at the end, with a PNG once an epoch ends', async () => {
+  const bundles: MimeBundle[] = [];
+  const display: NotebookDisplay = { show: (bundle) => bundles.push(bundle) };
   const progress = notebookProgress(display, 'demo');
   const model = buildMlp({ hidden: [16], seed: 0 });
   const result = await trainModel(model, selectImages(train, Array.from({ length: 300 }, (_, i) => i)), {
     epochs: 2, batchSize: 30, inputLayout: 'flat', validation: testSet, progress,
   });
   model.dispose();
+  // Only pictures: SVG always, PNG (with its title as text) after each epoch and at the end, never HTML or Markdown.
+  for (const bundle of bundles) expect(Object.keys(bundle).filter((type) => !['image/svg+xml', 'image/png', 'text/plain'].includes(type))).toEqual([]);
+  const drawn = bundles.map((bundle) => bundle['image/svg+xml']);
+  const final = bundles[bundles.length - 1];
+  expect(Buffer.from(final['image/png'], 'base64').subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(bundles.filter((bundle) => bundle['image/png'] !== undefined)).toHaveLength(3); // two epochs and the end
   expect(drawn.length).toBeGreaterThanOrEqual(3);
   for (const svg of drawn) expectWellFormed(svg);
   const last = drawn[drawn.length - 1];

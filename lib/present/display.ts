@@ -7,34 +7,49 @@
 import { markdownTable } from '../base/format';
 import { currentProfile, describeProfile, type Profile } from '../base/profile';
 
-/** The part of tslab's `Display` lib uses. */
+/**
+ * One output in several formats at once, keyed by MIME type (base64 for
+ * images), richest first. Jupyter shows the richest one it may: an untrusted
+ * notebook (every freshly cloned one) hides SVG and, in classic Notebook,
+ * Markdown, but always shows PNG and plain text, and GitHub shows either.
+ */
+export type MimeBundle = Readonly<Record<string, string>>;
+
+/** Where lib's notebook output goes: one output, or one output redrawn in place. */
 export interface NotebookDisplay {
-  html(s: string): void;
-  markdown(s: string): void;
-  svg(s: string): void;
-  png(b: Uint8Array): void;
-  text(s: string): void;
+  show(bundle: MimeBundle): void;
 }
 
-interface TslabModule {
-  display: NotebookDisplay;
-  newDisplay(): NotebookDisplay;
-}
+/** The function of tslab's `jupyter.js` that sends a display message for the cell being run. */
+type WriteDisplayData = (message: { data: MimeBundle; metadata: object; transient: { display_id?: string } }, update: boolean) => void;
 
 /**
- * The tslab module of the kernel this code runs in, or undefined outside a
- * kernel. The kernel's own `jupyter.js` is found among loaded modules (it is
- * the one wired to the running kernel), then its sibling `public.js` supplies
- * the display API, so this works whichever folder tslab was installed in.
+ * tslab's `jupyter.js` of the kernel this code runs in, or undefined outside
+ * a kernel. It is found among loaded modules (the copy wired to the running
+ * kernel has `lastWriteDisplayData` set while a cell runs), so this works
+ * whichever folder tslab was installed in. Its display messages carry a whole
+ * MIME bundle, which tslab's own `display` (one type per output) cannot.
  */
-function kernelTslab(): TslabModule | undefined {
+function kernelJupyter(): { lastWriteDisplayData: WriteDisplayData | null } | undefined {
   for (const [file, loaded] of Object.entries(require.cache)) {
     if (!loaded || !/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
-    if ((loaded.exports as { lastWriteDisplayData?: unknown }).lastWriteDisplayData) {
-      return require(file.replace(/jupyter\.js$/, 'public.js')) as TslabModule;
-    }
+    const exports = loaded.exports as { lastWriteDisplayData?: WriteDisplayData | null };
+    if (exports.lastWriteDisplayData) return exports as { lastWriteDisplayData: WriteDisplayData | null };
   }
   return undefined;
+}
+
+/** A display sending bundles to the running cell; with an id, each bundle replaces the previous one. */
+function kernelDisplay(kernel: { lastWriteDisplayData: WriteDisplayData | null }, displayId?: string): NotebookDisplay {
+  let shown = false;
+  return {
+    show(bundle: MimeBundle) {
+      const write = kernel.lastWriteDisplayData;
+      if (!write) throw new Error('the notebook kernel is not running a cell');
+      write({ data: bundle, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, displayId !== undefined && shown);
+      shown = true;
+    },
+  };
 }
 
 /**
@@ -43,27 +58,38 @@ function kernelTslab(): TslabModule | undefined {
  * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function inNotebook(): boolean {
-  return kernelTslab() !== undefined;
+  return kernelJupyter() !== undefined;
 }
 
 /** The kernel's display, or undefined in a terminal. */
 export function notebookDisplay(): NotebookDisplay | undefined {
-  return kernelTslab()?.display;
+  const kernel = kernelJupyter();
+  return kernel && kernelDisplay(kernel);
 }
 
 /** A display that overwrites its own output in place (for live progress), or undefined in a terminal. */
 export function newNotebookDisplay(): NotebookDisplay | undefined {
-  return kernelTslab()?.newDisplay();
+  const kernel = kernelJupyter();
+  return kernel && kernelDisplay(kernel, `mnist-ts-${process.pid}-${(displays += 1)}`);
+}
+
+let displays = 0;
+
+/** PNG bytes as a bundle carries them. */
+export function pngBase64(png: Uint8Array): string {
+  return Buffer.from(png.buffer, png.byteOffset, png.byteLength).toString('base64');
 }
 
 /**
- * Shows Markdown in a notebook, or prints it as it is in a terminal.
+ * Shows Markdown in a notebook (with the source as a plain-text fallback for
+ * viewers that do not render Markdown), or prints it as it is in a terminal.
  *
  * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function showMarkdown(markdown: string): void {
   const display = notebookDisplay();
-  if (display) display.markdown(markdown);
+  // The Markdown source is its own plain-text fallback: GitHub-style tables read well as text.
+  if (display) display.show({ 'text/markdown': markdown, 'text/plain': markdown });
   else console.log(markdown);
 }
 

@@ -3,6 +3,7 @@ import { stackFigures } from '../charts/stack';
 import { FONT_FAMILY, PALETTE, TEXT_COLOR } from '../charts/theme';
 import { trainingCurves } from '../charts/training-curves';
 import type { NotebookDisplay } from './display';
+import { figureBundle } from './show';
 import { formatBatchProgress, formatEpoch } from './terminal-progress';
 import type { BatchProgress, EpochRecord, TrainingProgress, TrainingStart } from '../types/training';
 
@@ -38,7 +39,12 @@ export function notebookProgress(display: NotebookDisplay, title?: string, valid
   let name = title ?? 'training';
   let heldOut = validationLabel ?? 'validation';
   const bar = (fraction: number, text: string) => progressBarFigure(fraction, text, Math.max(BAR_FIGURE_WIDTH, curves?.width ?? 0));
-  const draw = (figure: Figure) => display.svg(stackFigures(curves ? [figure, curves] : [figure], { title: name }).svg);
+  // Redraws while training send SVG alone (cheap); at the end of each epoch and of training a PNG
+  // goes beside it, so the output left in the saved notebook shows wherever it is opened.
+  const draw = (figure: Figure, withPng = false) => {
+    const stacked = stackFigures(curves ? [figure, curves] : [figure], { title: name });
+    display.show(withPng ? figureBundle(stacked) : { 'image/svg+xml': stacked.svg });
+  };
   return {
     onTrainBegin(start: TrainingStart) {
       name = title ?? start.title;
@@ -55,11 +61,11 @@ export function notebookProgress(display: NotebookDisplay, title?: string, valid
     },
     async onEpochEnd(record: EpochRecord, history: readonly EpochRecord[]) {
       curves = await trainingCurves(history, { title: name, validationLabel: heldOut });
-      draw(bar(record.epoch / epochs, `${name}: ${formatEpoch(record, epochs)}`));
+      draw(bar(record.epoch / epochs, `${name}: ${formatEpoch(record, epochs)}`), true);
       lastDraw = performance.now();
     },
     onTrainEnd(summary: string) {
-      draw(bar(1, `${name}: ${summary}`));
+      draw(bar(1, `${name}: ${summary}`), true);
     },
   };
 }

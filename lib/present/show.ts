@@ -10,19 +10,28 @@ import { classMetricsTable } from '../evaluation/report';
 import { formatModelSummary, type ModelSummary, modelSummary, modelSummaryMarkdown } from '../models/summary';
 import { comparisonTable } from '../reports/comparison';
 import type { ModelResult } from '../reports/results';
-import { inNotebook, notebookDisplay, showMarkdown } from './display';
+import { inNotebook, type MimeBundle, notebookDisplay, pngBase64, showMarkdown } from './display';
 
 /**
- * Shows a figure in the notebook's output (as SVG); in a terminal prints a
- * one-line note instead. Every figure function of lib returns a
+ * Shows a figure in the notebook's output (SVG, with a PNG beside it for
+ * viewers that hide SVG); in a terminal prints a one-line note instead. Every figure function of lib returns a
  * `Promise<Figure>`, so the one way to show one is `show(await someFigure(...))`.
  *
  * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
  */
 export function show(figure: Figure): void {
   const display = notebookDisplay();
-  if (display) display.svg(figure.svg);
+  if (display) display.show(figureBundle(figure));
   else console.log(`[figure: ${figure.title}, ${figure.width}x${figure.height} px]`);
+}
+
+/**
+ * A figure as one output in three formats: SVG (sharp, shown where trusted),
+ * PNG at its own size (shown everywhere, untrusted notebooks and GitHub
+ * included) and its title as text.
+ */
+export function figureBundle(figure: Figure): MimeBundle {
+  return { 'image/svg+xml': figure.svg, 'image/png': pngBase64(figure.toPNG(1)), 'text/plain': `[figure: ${figure.title}]` };
 }
 
 /**
