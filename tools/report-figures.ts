@@ -4,12 +4,12 @@
  * and the saved best CNN. The main job calls it after training; `npm run
  * figures` calls it alone, so the figures can be redrawn in seconds.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   classMetrics, comparisonFigure, confusionMatrix, dataFigures, type Figure, loadModel, misclassified, mistakesFigure,
   type Mnist, type ModelResult, predictProbabilities, predictedLabels, confusionMatrixFigure, readResults, trainingCurves,
 } from '@mnist-ts/lib';
-import { existsSync } from 'node:fs';
 
 /** Where the figures come from and go to. */
 export interface ReportFigureSources {
