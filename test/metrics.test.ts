@@ -258,8 +258,8 @@ describe('on a small real model', () => {
     const grid = await mistakesFigure(images, mistakes, { count: 5 });
     expectWellFormed(grid.svg);
     const captions = texts(grid.svg);
-    expect(captions[0]).toBe('5 of 7 mistakes, most confident first (true \u2192 predicted)');
-    expect(captions.slice(1)).toEqual(mistakes.slice(0, 5).map((m) => `${m.actual} \u2192 ${m.predicted}`));
+    expect(captions[0]).toBe('5 of 7 mistakes, most confident first (true \u2192 predicted, confidence)');
+    expect(captions.slice(1)).toEqual(mistakes.slice(0, 5).map((m) => `${m.actual} \u2192 ${m.predicted} (90%)`));
 
     const bars = await probabilityBarFigure([0.01, 0.02, 0.05, 0.02, 0.7, 0.05, 0.05, 0.05, 0.03, 0.02], { title: 'Your digit' });
     expectWellFormed(bars.svg);

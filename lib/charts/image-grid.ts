@@ -19,6 +19,11 @@ export interface ImageGridOptions {
    * "true → predicted" in bold vermilion.
    */
   readonly predictions?: readonly (string | number)[];
+  /**
+   * With `predictions`: the probability the model gave each prediction (0 to
+   * 1), shown after it, e.g. "4 → 9 (97%)", so a confident mistake reads as one.
+   */
+  readonly confidences?: readonly number[];
   /** Images per row; default 10. */
   readonly columns?: number;
   /** Screen pixels per image pixel; default 3. */
@@ -70,6 +75,8 @@ export async function imageGrid(images: ImageSet, options: ImageGridOptions = {}
   }
   const gap = 6;
   const captionHeight = captions ? 16 : 0;
+  // Captions with a confidence are longer: a point smaller keeps neighbours apart at the default scale.
+  const captionSize = options.confidences ? 11 : 12;
   const titleHeight = options.title ? 26 : 0;
   const tileW = images.cols * scale;
   const tileH = images.rows * scale;
@@ -99,7 +106,7 @@ export async function imageGrid(images: ImageSet, options: ImageGridOptions = {}
     if (captions) {
       const { text, color, bold } = captions[position];
       const weight = bold ? ' font-weight="bold"' : '';
-      parts.push(`<text x="${tileW / 2}" y="${tileH + 13}" text-anchor="middle" font-size="12"${weight} fill="${color}">${escapeXml(text)}</text>`);
+      parts.push(`<text x="${tileW / 2}" y="${tileH + 13}" text-anchor="middle" font-size="${captionSize}"${weight} fill="${color}">${escapeXml(text)}</text>`);
     }
     parts.push('</g>');
   });
@@ -121,15 +128,19 @@ function gridCaptions(options: ImageGridOptions, count: number): Caption[] | und
   check(options.captions, 'captions');
   check(options.labels, 'labels');
   check(options.predictions, 'predictions');
+  check(options.confidences, 'confidences');
   if (options.predictions) {
     if (!options.labels) throw new Error('imageGrid: predictions need the true labels as well');
     if (options.captions) throw new Error('imageGrid: give captions or labels with predictions, not both');
     const predictions = options.predictions;
+    const confidences = options.confidences;
+    // Rounded down, so a mistake made with 99.7% is not shown as a certain 100%.
+    const percent = (i: number) => (confidences ? ` (${Math.floor(100 * confidences[i])}%)` : '');
     return options.labels.map((label, i) => {
       const predicted = predictions[i];
       return String(label) === String(predicted)
-        ? { text: String(label), color: RIGHT_COLOR, bold: false }
-        : { text: `${label} \u2192 ${predicted}`, color: WRONG_COLOR, bold: true };
+        ? { text: `${label}${percent(i)}`, color: RIGHT_COLOR, bold: false }
+        : { text: `${label} \u2192 ${predicted}${percent(i)}`, color: WRONG_COLOR, bold: true };
     });
   }
   const texts = options.captions ?? options.labels?.map(String);

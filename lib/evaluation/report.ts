@@ -92,8 +92,9 @@ export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], opti
       indices: shown.map((m) => m.index),
       labels: shown.map((m) => m.actual),
       predictions: shown.map((m) => m.predicted),
+      confidences: shown.map((m) => m.confidence),
       columns: 10,
-      title: title ?? `${shown.length} of ${mistakes.length} mistakes, most confident first (true \u2192 predicted)`,
+      title: title ?? `${shown.length} of ${mistakes.length} mistakes, most confident first (true \u2192 predicted, confidence)`,
     },
   );
 }
