@@ -191,5 +191,9 @@ test('comparison: a table and a chart of parameters, time and accuracy beside th
   const figure = await comparisonFigure(RESULTS);
   expectRenders(figure);
   const labels = texts(figure.svg);
-  for (const label of ['Models compared', 'Test accuracy (%)', 'Seconds per epoch', 'mlp-784', 'mlp-512-512', 'this series', 'tutorial reports']) expect(labels).toContain(label);
+  for (const label of ['Models compared', 'Test error (%)', 'Seconds per epoch', 'mlp-784', 'mlp-512-512']) expect(labels).toContain(label);
+  // One legend for colour and shape, and an error axis that starts at zero.
+  expect(labels.filter((label) => label === 'this series')).toHaveLength(1);
+  expect(labels.filter((label) => label === 'tutorial reports')).toHaveLength(1);
+  expect(labels).toContain('0.0');
 });
