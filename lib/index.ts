@@ -98,7 +98,7 @@ export { recogniseDigit, recogniseDigits, type Recognition, type RecognitionFail
 
 // ---- For reports and your own projects (no single chapter) -------------------
 export { dataFigures, type NamedFigure } from './reports/series-figures';
-export { defaultDataDir, reportsDir, cacheDir } from './base/paths';
+export { defaultDataDir, reportsDir, reportsDirFor, cacheDir } from './base/paths';
 export { writeFileAtomic } from './base/atomic-write';
 export { SeededRandom } from './base/random';
 export { verifyFileChecksum } from './data/verified-files';

@@ -4,9 +4,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { findKernelSpec, registerTslabKernel } from '../tools/notebook/kernel';
+import { jupyterCommand, registerTslabKernel } from '../tools/notebook/kernel';
 
 const run = promisify(execFile);
+
+/** The kernel.json of kernel `name` that Jupyter itself would pick: the first along `jupyter --paths`. */
+async function findKernelSpec(name: string): Promise<{ file: string } | undefined> {
+  const { stdout } = await run(jupyterCommand(), ['--paths', '--json'], { env: process.env });
+  for (const dir of (JSON.parse(stdout) as { data?: string[] }).data ?? []) {
+    const file = path.join(dir, 'kernels', name, 'kernel.json');
+    if (await fs.access(file).then(() => true, () => false)) return { file };
+  }
+  return undefined;
+}
 
 const name = `mnist-ts-test-${process.pid}`;
 let dataDir: string;

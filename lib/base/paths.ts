@@ -68,6 +68,14 @@ export function modelsDirFor(profileName: string): string {
 }
 
 /**
+ * The reports folder of a profile: `reports/` for full runs, `reports/<profile>/`
+ * for others, so a quick run never replaces the results of a full one.
+ */
+export function reportsDirFor(profileName: string): string {
+  return profileName === 'full' ? reportsDir() : path.join(reportsDir(), profileName);
+}
+
+/**
  * Where the notebooks record the results of the models they train (for chapter 04's comparison).
  *
  * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).

@@ -67,13 +67,14 @@ export function notebookDisplay(): NotebookDisplay | undefined {
   return kernel && kernelDisplay(kernel);
 }
 
+/** How many in-place displays this process has made: each gets an id of its own. */
+let displays = 0;
+
 /** A display that overwrites its own output in place (for live progress), or undefined in a terminal. */
 export function newNotebookDisplay(): NotebookDisplay | undefined {
   const kernel = kernelJupyter();
   return kernel && kernelDisplay(kernel, `mnist-ts-${process.pid}-${(displays += 1)}`);
 }
-
-let displays = 0;
 
 /** PNG bytes as a bundle carries them. */
 export function pngBase64(png: Uint8Array): string {

@@ -5,7 +5,7 @@
  * training: `npm run figures [-- --profile quick]`.
  */
 import * as path from 'node:path';
-import { currentProfile, loadMnist, mnistForProfile, modelsDirFor, profileByName, reportsDir, useBestBackend } from '@mnist-ts/lib';
+import { currentProfile, loadMnist, mnistForProfile, modelsDirFor, profileByName, reportsDirFor, useBestBackend } from '@mnist-ts/lib';
 import { eachArgument, usage } from '../args';
 import { drawReportFigures } from '../report-figures';
 
@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
       process.exit(0);
     } else throw new Error(`unknown option ${flag} (try --help)`);
   });
-  const outDir = out ?? (profile.name === 'full' ? reportsDir() : path.join(reportsDir(), profile.name));
+  const outDir = out ?? reportsDirFor(profile.name);
   const started = performance.now();
   await useBestBackend({ log: null });
   const mnist = await loadMnist();

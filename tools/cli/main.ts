@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import {
   type Architecture, ARCHITECTURE_LIST, architectureByName, bestByTestAccuracy, comparisonTable, currentProfile, labelCounts, loadMnist,
-  loadModel, mnistForProfile, modelsDirFor, parseBackendName, type Profile, profileByName, readResults, recordResult, reportsDir, saveModel,
+  loadModel, mnistForProfile, modelsDirFor, parseBackendName, type Profile, profileByName, readResults, recordResult, reportsDirFor, saveModel,
   saveRun, showProgress, trainArchitecture, useBestBackend,
 } from '@mnist-ts/lib';
 import { eachArgument, usage } from '../args';
@@ -58,8 +58,7 @@ const step = (text: string) => console.log(`\n== ${text}`);
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   const { profile } = args;
-  // A quick run must not replace the results of a full one.
-  const outDir = args.out ?? (profile.name === 'full' ? reportsDir() : path.join(reportsDir(), profile.name));
+  const outDir = args.out ?? reportsDirFor(profile.name);
   console.log(`mnist-ts main job, profile "${profile.name}" -> ${path.relative(process.cwd(), outDir) || '.'}`);
 
   step('Backend');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '@mnist-ts/lib';
@@ -90,32 +90,6 @@ export async function jupyterDataDir(): Promise<string | undefined> {
     return undefined;
   }
 }
-
-/**
- * The command line of the kernel spec `name` that Jupyter would use (the first
- * one found along `jupyter --paths`), or undefined when there is none or
- * Jupyter is missing.
- */
-export async function findKernelSpec(name: string): Promise<{ file: string; argv: string[] } | undefined> {
-  let dataDirs: string[];
-  try {
-    const { stdout } = await run(jupyterCommand(), ['--paths', '--json'], { env: process.env });
-    dataDirs = (JSON.parse(stdout) as { data?: string[] }).data ?? [];
-  } catch {
-    return undefined;
-  }
-  for (const dir of dataDirs) {
-    const file = path.join(dir, 'kernels', name, 'kernel.json');
-    try {
-      const spec = JSON.parse(await fs.readFile(file, 'utf8')) as { argv?: string[] };
-      return { file, argv: spec.argv ?? [] };
-    } catch {
-      // not here (or unreadable): look further along the path
-    }
-  }
-  return undefined;
-}
-
 
 /**
  * Registers the TypeScript kernel `name` (default `tslab`, the name the
