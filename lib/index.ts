@@ -40,7 +40,10 @@ export {
 export { scaleToUnit, scalePixels, oneHot, toTensors, type InputLayout, type PixelScaling, type TensorPair, type TensorOptions } from './data/tensors';
 export { fitStandardisation, standardise, type Standardisation } from './data/normalise';
 
-// ---- Chapter 03: multilayer perceptrons -------------------------------------
+// ---- Chapter 03: learning from data -------------------------------------
+export { scratch };
+
+// ---- Chapter 04: multilayer perceptrons -------------------------------------
 export { buildMlp, type MlpOptions } from './models/mlp';
 export { compileClassifier, seededGlorot, type BuildOptions, type OptimizerName } from './models/common';
 export { MLP_256_128_64, MLP_784, MLP_512_512, ARCHITECTURE_LIST, ARCHITECTURES, architectureByName, type Architecture, type ArchitectureBuildOptions } from './models/architectures';
@@ -58,13 +61,13 @@ export { comparisonRows, comparisonTable, comparisonFigure } from './reports/com
 export { REPORTED_TEST_ACCURACY } from './reports/seed-results';
 export { projectDir, modelsDir, modelsDirFor, notebookResultsFile, displayPath, PROJECT_DIR_ENV, MODELS_DIR_ENV } from './base/paths';
 
-// ---- Chapter 04: convolutional networks -------------------------------------
+// ---- Chapter 05: convolutional networks -------------------------------------
 export { buildCnn, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LARGER_LAYERS, type CnnLayer, type CnnOptions } from './models/cnn';
 export { LENET5, CNN_32_64_64, CNN_SIMPLE, CNN_LARGER } from './models/architectures';
 export { SeededDropout, seededDropout } from './models/seeded-dropout';
 export { bestCnnDir } from './base/paths';
 
-// ---- Chapter 05: evaluating a classifier ------------------------------------
+// ---- Chapter 06: evaluating a classifier ------------------------------------
 export { loadOrTrainBestCnn, DEFAULT_CNN, type ReadyCnn, type BestCnnOptions } from './train/best-cnn';
 export { predictProbabilities, predictedLabels, type PredictOptions } from './evaluation/predict';
 export { inputLayoutOf } from './models/input-layout';
@@ -78,9 +81,6 @@ export {
 } from './evaluation/report';
 export { showClassMetrics } from './present/show';
 export { heatmap, type HeatmapOptions } from './charts/heatmap';
-
-// ---- Chapter 06: a network from scratch -------------------------------------
-export { scratch };
 
 // ---- Chapter 07: your own handwriting ---------------------------------------
 export { readImage, decodeImage, type LoadedImage } from './handwriting/read-image';

@@ -1,4 +1,4 @@
-/** Chapter 06's network from scratch: matrix helpers, softmax and loss, backpropagation against hand and numerical gradients, training. */
+/** Chapter 03's network from scratch: matrix helpers, softmax and loss, backpropagation against hand and numerical gradients, training. */
 import { firstImages } from '../lib/data/digit-set';
 import { loadMnist, type Mnist } from '../lib/data/mnist';
 import { SeededRandom } from '../lib/base/random';

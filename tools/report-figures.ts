@@ -42,7 +42,7 @@ export function curvesOf(result: ModelResult): Promise<Figure> | undefined {
 /**
  * Draws and saves every figure: the data figures of chapters 01-02, the
  * training curves of every model in the results file, the comparison of all
- * of them, and the best CNN's confusion matrices and mistakes (chapter 05).
+ * of them, and the best CNN's confusion matrices and mistakes (chapter 06).
  * Returns the names of the figures written.
  */
 export async function drawReportFigures(sources: ReportFigureSources): Promise<string[]> {

@@ -21,7 +21,7 @@ function insideNodeModules(dir: string): boolean {
  * kernel runs in the notebook's folder, so notebooks in `<project>/notebooks/`
  * find the project above them.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function projectDir(): string {
   const fromEnv = process.env[PROJECT_DIR_ENV];
@@ -50,7 +50,7 @@ export const MODELS_DIR_ENV = 'MNIST_MODELS_DIR';
  * Where trained models are saved: `<project>/models/<name>/` (model.json and
  * weights.bin), or the folder MNIST_MODELS_DIR names.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function modelsDir(): string {
   const fromEnv = process.env[MODELS_DIR_ENV];
@@ -61,7 +61,7 @@ export function modelsDir(): string {
  * The models folder of a profile: `models/` for full runs, `models/<profile>/`
  * for others, so a quick run never replaces a fully trained model.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function modelsDirFor(profileName: string): string {
   return profileName === 'full' ? modelsDir() : path.join(modelsDir(), profileName);
@@ -76,18 +76,18 @@ export function reportsDirFor(profileName: string): string {
 }
 
 /**
- * Where the notebooks record the results of the models they train (for chapter 04's comparison).
+ * Where the notebooks record the results of the models they train (for chapter 05's comparison).
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function notebookResultsFile(profileName: string): string {
   return path.join(modelsDirFor(profileName), 'results.json');
 }
 
 /**
- * The folder of the best CNN of the series (the most accurate on the test set), which chapters 05-07 and `predict` use.
+ * The folder of the best CNN of the series (the most accurate on the test set), which chapters 06-07 and `predict` use.
  *
- * Introduced in chapter 04 (Convolutional networks, notebooks/04-convolutional-networks.ipynb).
+ * Introduced in chapter 05 (Convolutional networks, notebooks/05-convolutional-networks.ipynb).
  */
 export function bestCnnDir(profileName = 'full'): string {
   return path.join(modelsDirFor(profileName), 'best-cnn');
@@ -104,7 +104,7 @@ export function cacheDir(): string {
 /**
  * A path for messages: relative to the project (like `data/`) when inside it, else absolute.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function displayPath(file: string): string {
   const relative = path.relative(projectDir(), path.resolve(file));

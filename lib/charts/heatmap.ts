@@ -20,7 +20,7 @@ export interface HeatmapOptions extends ChartOptions {
  * each value written in its cell (white on dark cells, black on light ones).
  * A confusion matrix is the typical use: true digits as rows, predicted as columns.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export async function heatmap(matrix: readonly (ArrayLike<number>)[], options: HeatmapOptions = {}): Promise<Figure> {
   const rowCount = matrix.length;

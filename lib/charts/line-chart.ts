@@ -12,7 +12,7 @@ export interface LineSeries {
  * Draws one or more lines on shared axes with a legend naming them, e.g.
  * training and validation loss per epoch.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function lineChart(series: readonly LineSeries[], options: ChartOptions = {}): Promise<Figure> {
   if (series.length === 0) throw new Error('lineChart: no series');

@@ -52,7 +52,7 @@ export interface TrainingCurvesOptions {
  * to read overfitting from: training keeps improving while validation stalls
  * or gets worse.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function trainingCurves(history: readonly EpochRecord[], options: TrainingCurvesOptions = {}): Promise<Figure> {
   const { title = 'Training curves', validationLabel = 'validation' } = options;

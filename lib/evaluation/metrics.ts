@@ -21,7 +21,7 @@ function checkLabel(label: number, index: number, what: string, classes: number)
  * so the diagonal holds the right predictions. Throws when the two lists
  * differ in length or hold a label outside 0..classes-1.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<number>, classes = NUM_CLASSES): number[][] {
   checkClassCount(classes, 'confusionMatrix');
@@ -42,7 +42,7 @@ export function confusionMatrix(actual: ArrayLike<number>, predicted: ArrayLike<
  * share of class c's images went to each class. A row summing to 0 (a class
  * with no images) stays all zeros.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function normaliseRows(matrix: CountMatrix): number[][] {
   return matrix.map((row) => {
@@ -120,7 +120,7 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : a / b);
  * and recall are both 0 (so a class that is never predicted scores 0 and
  * pulls the macro average down).
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function classMetrics(matrix: CountMatrix): ClassificationMetrics {
   checkConfusionMatrix(matrix, 'classMetrics');
@@ -175,7 +175,7 @@ export interface ConfusedPair {
  * off-diagonal cells, largest first (ties in order of actual, then
  * predicted class).
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function mostConfusedPairs(matrix: CountMatrix, count = 10): ConfusedPair[] {
   checkConfusionMatrix(matrix, 'mostConfusedPairs');
@@ -212,7 +212,7 @@ export interface Mistake {
  * with `labels`) or the labels themselves; `probabilities` has `classes`
  * values per image, as `predictProbabilities` returns them.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function misclassified(
   labels: { readonly labels: ArrayLike<number> } | ArrayLike<number>,

@@ -31,7 +31,7 @@ function batchInputs(set: ImageSet, start: number, size: number, layout: InputLa
  * and every tensor made is freed. `scaling` must match training (default
  * `unit`, pixels divided by 255).
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export async function predictProbabilities(model: tfl.LayersModel, set: ImageSet, options: PredictOptions = {}): Promise<Float32Array> {
   const { inputLayout = inputLayoutOf(model), batchSize = 1000, scaling = 'unit' } = options;
@@ -64,7 +64,7 @@ export async function predictProbabilities(model: tfl.LayersModel, set: ImageSet
  * The predicted class of each row of probabilities (`classes` values per
  * row): the most probable one, the lowest class on a tie.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function predictedLabels(probabilities: ArrayLike<number>, classes = NUM_CLASSES): Uint8Array {
   checkClassCount(classes, 'predictedLabels', 256);

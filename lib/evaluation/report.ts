@@ -18,7 +18,7 @@ import { type AveragedMetrics, type ClassificationMetrics, type CountMatrix, typ
  * accuracy. Accuracy fills all three columns: with one label per image it is
  * the micro average of precision, of recall and of F1 alike.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function metricsTableRows(metrics: ClassificationMetrics): { header: string[]; rows: (string | number)[][] } {
   const row = (name: string, support: number, m: AveragedMetrics): (string | number)[] => [name, support, formatPercent(m.precision), formatPercent(m.recall), formatPercent(m.f1)];
@@ -37,7 +37,7 @@ export function metricsTableRows(metrics: ClassificationMetrics): { header: stri
 /**
  * The per-class table as Markdown (see `metricsTableRows`).
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function classMetricsTable(metrics: ClassificationMetrics): string {
   const { header, rows } = metricsTableRows(metrics);
@@ -57,7 +57,7 @@ export interface ConfusionMatrixFigureOptions {
  * predicted digits along the bottom. Normalised, each cell shows the
  * percentage of the true digit's images (one decimal).
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function confusionMatrixFigure(matrix: CountMatrix, options: ConfusionMatrixFigureOptions = {}): Promise<Figure> {
   const normalised = options.normalised ?? false;
@@ -81,7 +81,7 @@ export interface MistakesFigureOptions {
  * The first `count` mistakes (as `misclassified` orders them: most confident
  * first) as images captioned "true → predicted".
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], options: MistakesFigureOptions = {}): Promise<Figure> {
   const { count = 30, title } = options;
@@ -102,7 +102,7 @@ export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], opti
 /**
  * One image's class probabilities as bars, in percent, one bar per digit.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function probabilityBarFigure(probabilities: ArrayLike<number>, options: { readonly title?: string } = {}): Promise<Figure> {
   const { title = 'Predicted probability of each digit' } = options;

@@ -104,7 +104,7 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.from
 /**
  * Looks up an architecture by name, with an error listing the known names.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function architectureByName(name: string): Architecture {
   const found = ARCHITECTURES[name];

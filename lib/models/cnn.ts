@@ -23,7 +23,7 @@ export interface CnnOptions extends BuildOptions {
  * dropout masks are seeded from `options.seed` and each layer's position, so
  * the same seed gives the same model and the same training run.
  *
- * Introduced in chapter 04 (Convolutional networks, notebooks/04-convolutional-networks.ipynb).
+ * Introduced in chapter 05 (Convolutional networks, notebooks/05-convolutional-networks.ipynb).
  */
 export function buildCnn(name: string, layers: readonly CnnLayer[], options: CnnOptions = {}): tfl.Sequential {
   const seed = options.seed ?? 0;

@@ -18,7 +18,7 @@ export interface BuildOptions {
 /**
  * A glorot-uniform initialiser whose seed is derived from the model's seed and the layer's position.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function seededGlorot(seed: number, layerIndex: number): ReturnType<typeof tfl.initializers.glorotUniform> {
   return tfl.initializers.glorotUniform({ seed: seed * 1000 + layerIndex });
@@ -40,7 +40,7 @@ function makeOptimizer(name: OptimizerName, learningRate?: number): tf.Optimizer
  * Compiles a classifier: the chosen optimiser (default Adam), categorical
  * cross-entropy and accuracy.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function compileClassifier(model: tfl.LayersModel, options: Omit<BuildOptions, 'seed'> = {}): void {
   model.compile({ optimizer: makeOptimizer(options.optimizer ?? 'adam', options.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

@@ -6,7 +6,7 @@ import type { InputLayout } from '../data/tensors';
  * [28, 28, 1] inputs, `flat` for [784]. Prediction and evaluation use it
  * when the caller does not say, so a saved model needs no note of its layout.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function inputLayoutOf(model: tfl.LayersModel): InputLayout {
   const shape = model.inputs[0].shape;

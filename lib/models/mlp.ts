@@ -16,7 +16,7 @@ export interface MlpOptions extends BuildOptions {
  * A multilayer perceptron for classification: dense hidden layers, then a
  * softmax output, compiled with categorical cross-entropy (Adam by default).
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function buildMlp(options: MlpOptions): tfl.Sequential {
   const seed = options.seed ?? 0;

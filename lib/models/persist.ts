@@ -101,7 +101,7 @@ const BYTES_PER_VALUE: Readonly<Record<string, number>> = {
  * left. Parent folders are created. An existing `dir` holding anything other
  * than model.json and .bin files is refused rather than replaced.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function saveModel(model: tfl.LayersModel, dir: string, metadata?: ModelMetadataInput): Promise<SavedModel> {
   if (metadata !== undefined) checkMetadata(metadata); // before anything else, so a bad value fails fast
@@ -287,7 +287,7 @@ function checkMetadata(metadata: unknown): asserts metadata is ModelMetadata {
  * A model.json without `format` (written by tfjs before 1.0) is accepted.
  * The returned model is not compiled.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const modelJsonPath = path.join(dir, MODEL_JSON);
@@ -336,7 +336,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
  * there is none), after the same checks of model.json as loadModel; the
  * weights are not read.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function readModelMetadata(dir: string): Promise<ModelMetadata> {
   return (await readModelJson(dir)).userDefinedMetadata ?? {};

@@ -33,7 +33,7 @@ export type SeededDropoutArgs = Omit<DropoutLayerArgs, 'noiseShape' | 'seed'> & 
  * further). The class is not registered for deserialisation, so stock
  * Dropout stays what `Dropout` means when loading.
  *
- * Introduced in chapter 04 (Convolutional networks, notebooks/04-convolutional-networks.ipynb).
+ * Introduced in chapter 05 (Convolutional networks, notebooks/05-convolutional-networks.ipynb).
  */
 export class SeededDropout extends tfl.layers.Layer {
   /** The class name written to model.json: the stock Dropout's, on purpose. */
@@ -107,7 +107,7 @@ function single(inputs: tf.Tensor[]): tf.Tensor {
 /**
  * A dropout layer with reproducible, per-step masks (see SeededDropout); serialises as stock Dropout.
  *
- * Introduced in chapter 04 (Convolutional networks, notebooks/04-convolutional-networks.ipynb).
+ * Introduced in chapter 05 (Convolutional networks, notebooks/05-convolutional-networks.ipynb).
  */
 export function seededDropout(args: SeededDropoutArgs): SeededDropout {
   return new SeededDropout(args);

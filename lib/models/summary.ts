@@ -49,7 +49,7 @@ function weightCount(weights: readonly tfl.LayerVariable[]): number {
  * the total, trainable and non-trainable parameter counts: what Keras's
  * `model.summary()` prints, as data.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function modelSummary(model: tfl.LayersModel): ModelSummary {
   const inputs: SummaryRow[] = model.inputs.map((input) => ({
@@ -94,7 +94,7 @@ const HEADER = ['Layer', 'Type', 'Output shape', 'Parameters'] as const;
  * A summary as a plain-text table for terminals: the model's name, one
  * aligned line per input and layer (counts right-aligned), and the totals.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function formatModelSummary(summary: ModelSummary): string {
   const cells = [

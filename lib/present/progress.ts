@@ -9,7 +9,7 @@ import { terminalProgress } from './terminal-progress';
  * redrawn in place (a bar above the training curves), in a terminal a bar and
  * a line per epoch. Make a new one for every run.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function showProgress(): TrainingProgress {
   const display = newNotebookDisplay();

@@ -39,7 +39,7 @@ export function figureBundle(figure: Figure): MimeBundle {
  * the layers) and a totals line; in a terminal the text table of
  * `formatModelSummary`. Returns the summary.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function showModelSummary(model: tfl.LayersModel): ModelSummary {
   const summary = modelSummary(model);
@@ -51,7 +51,7 @@ export function showModelSummary(model: tfl.LayersModel): ModelSummary {
 /**
  * Shows the per-class precision, recall and F1 table.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export function showClassMetrics(metrics: ClassificationMetrics): void {
   showMarkdown(classMetricsTable(metrics));
@@ -60,7 +60,7 @@ export function showClassMetrics(metrics: ClassificationMetrics): void {
 /**
  * Shows the comparison table of trained models.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function showComparison(results: readonly ModelResult[]): void {
   showMarkdown(comparisonTable(results));

@@ -13,7 +13,7 @@ import { REPORTED_TEST_ACCURACY } from './seed-results';
 /**
  * Header and rows of the comparison table (one row per model, in the order given).
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function comparisonRows(results: readonly ModelResult[]): { header: string[]; rows: string[][] } {
   return {
@@ -33,7 +33,7 @@ export function comparisonRows(results: readonly ModelResult[]): { header: strin
 /**
  * The comparison as a Markdown table (for READMEs and notebooks).
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function comparisonTable(results: readonly ModelResult[]): string {
   const { header, rows } = comparisonRows(results);
@@ -49,7 +49,7 @@ const SOURCES = ['this series', 'tutorial reports'];
  * accuracy, on an axis from zero, so that 0.9% against 1.8% looks like the
  * halving it is and a 0.3-point gap stays small.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function comparisonFigure(results: readonly ModelResult[], options: { readonly title?: string } = {}): Promise<Figure> {
   const { title = 'Models compared' } = options;

@@ -47,7 +47,7 @@ export interface ResultsFile {
 /**
  * Reads a results file; an absent file reads as no results.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function readResults(file: string): Promise<ResultsFile> {
   let text: string;
@@ -65,7 +65,7 @@ export async function readResults(file: string): Promise<ResultsFile> {
 /**
  * Adds or replaces (by name) a model's results in the file, written atomically.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function recordResult(file: string, result: ModelResult): Promise<ResultsFile> {
   const current = await readResults(file);

@@ -11,7 +11,7 @@ export const LOG_EPSILON = 1e-7;
 /**
  * The logistic function 1 / (1 + e^-x).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
@@ -20,7 +20,7 @@ export function sigmoid(x: number): number {
 /**
  * Applies the sigmoid to every entry of `m`, writing into `out` (may be `m`).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function sigmoidInto(m: Matrix, out: Matrix = zeroMatrix(m.rows, m.cols)): Matrix {
   assertSameShape(m, out, 'sigmoid output');
@@ -45,7 +45,7 @@ export function multiplyBySigmoidSlopeInPlace(grad: Matrix, s: Matrix): Matrix {
  * largest logit is subtracted first: the result is the same, and exp never
  * overflows however large the logits are.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function softmaxRowsInto(logits: Matrix, out: Matrix = zeroMatrix(logits.rows, logits.cols)): Matrix {
   assertSameShape(logits, out, 'softmax output');
@@ -71,7 +71,7 @@ export function softmaxRowsInto(logits: Matrix, out: Matrix = zeroMatrix(logits.
  * probabilities `y` and targets `t` (one-hot rows). Entries with t = 0 are
  * skipped, so they never contribute 0·log(0).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function crossEntropy(probabilities: Matrix, targets: Matrix, epsilon = LOG_EPSILON): number {
   assertSameShape(probabilities, targets, 'targets');
@@ -89,7 +89,7 @@ export function crossEntropy(probabilities: Matrix, targets: Matrix, epsilon = L
  * by y_true / (y_true + epsilon), a factor within epsilon / y_true of 1, kept
  * so that a float64 gradient check sees no difference from the loss.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function softmaxCrossEntropyGradient(
   probabilities: Matrix,

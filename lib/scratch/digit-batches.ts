@@ -13,7 +13,7 @@ function checkIndex(set: DigitSet, index: number): void {
 /**
  * The images at `indices` as rows of pixels scaled to [0, 1], into `out` when given.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function digitInputs(set: DigitSet, indices: ArrayLike<number>, out?: Matrix): Matrix {
   const size = set.rows * set.cols;
@@ -32,7 +32,7 @@ export function digitInputs(set: DigitSet, indices: ArrayLike<number>, out?: Mat
 /**
  * Images start..start+count-1 as rows of pixels scaled to [0, 1], into `out` when given.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function digitInputRange(set: DigitSet, start: number, count: number, out?: Matrix): Matrix {
   if (count > 0) {
@@ -50,7 +50,7 @@ export function digitInputRange(set: DigitSet, start: number, count: number, out
 /**
  * One row per label with a 1 in the label's column and 0 elsewhere, into `out` when given.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function oneHotMatrix(labels: ArrayLike<number>, numClasses = NUM_CLASSES, out?: Matrix): Matrix {
   const targets = out ?? zeroMatrix(labels.length, numClasses);
@@ -80,7 +80,7 @@ export interface DigitBatch {
  * (an image can appear twice in a batch, and some images not at all in an
  * epoch), using the given seeded generator.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export class RandomBatches {
   private readonly batch: DigitBatch;

@@ -5,7 +5,7 @@ import { assertSameShape, assertShape, type Matrix, zeroMatrix } from './matrix'
 /**
  * Adds the 1-row matrix `row` to every row of `m`, in place (a bias).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function addRowInPlace(m: Matrix, row: Matrix): Matrix {
   assertShape(row, 1, m.cols, 'row to add');
@@ -20,7 +20,7 @@ export function addRowInPlace(m: Matrix, row: Matrix): Matrix {
 /**
  * The sum of each column as a 1-row matrix (a bias gradient).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function columnSums(m: Matrix, out: Matrix = zeroMatrix(1, m.cols)): Matrix {
   assertShape(out, 1, m.cols, 'column sums');
@@ -36,7 +36,7 @@ export function columnSums(m: Matrix, out: Matrix = zeroMatrix(1, m.cols)): Matr
 /**
  * target += scale * source, in place (an SGD step with scale = -learning rate).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function addScaledInPlace(target: Matrix, source: Matrix, scale: number): Matrix {
   assertSameShape(target, source, 'matrix to add');
@@ -48,7 +48,7 @@ export function addScaledInPlace(target: Matrix, source: Matrix, scale: number):
 /**
  * out = a - b, entry by entry.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function subtract(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.rows, a.cols)): Matrix {
   assertSameShape(a, b, 'matrix to subtract');
@@ -61,7 +61,7 @@ export function subtract(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.rows, 
 /**
  * a *= b, entry by entry, in place (the Hadamard product).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function multiplyInPlace(a: Matrix, b: Matrix): Matrix {
   assertSameShape(a, b, 'matrix to multiply by');
@@ -73,7 +73,7 @@ export function multiplyInPlace(a: Matrix, b: Matrix): Matrix {
 /**
  * out[i] = fn(m[i]) for every entry; `out` may be `m` itself.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function mapEntries(m: Matrix, fn: (value: number) => number, out: Matrix = zeroMatrix(m.rows, m.cols)): Matrix {
   assertSameShape(m, out, 'mapped matrix');
@@ -85,7 +85,7 @@ export function mapEntries(m: Matrix, fn: (value: number) => number, out: Matrix
 /**
  * The column of the largest entry of each row (the first one on ties).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function argmaxRows(m: Matrix, out: Int32Array = new Int32Array(m.rows)): Int32Array {
   if (out.length !== m.rows) throw new RangeError(`argmax output needs ${m.rows} entries, got ${out.length}`);

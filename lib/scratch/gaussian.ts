@@ -6,7 +6,7 @@ import { SeededRandom } from '../base/random';
  * Box–Muller transform: two uniform numbers give two independent normal
  * ones, so every second draw comes from the pair already made.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export class GaussianSampler {
   private spare: number | undefined;

@@ -26,7 +26,7 @@ export type ParamEntries = Partial<Readonly<Record<ParamName, ArrayLike<number>>
 /**
  * Compares two gradients over `indices` (every entry when omitted).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function compareGradients(analytic: Float64Array, numerical: Float64Array, indices?: ArrayLike<number>): GradientDifference {
   if (analytic.length !== numerical.length) throw new RangeError(`gradients differ in length: ${analytic.length} and ${numerical.length}`);

@@ -1,5 +1,5 @@
 /**
- * Chapter 06's network from scratch: dense matrix helpers on Float64Arrays,
+ * Chapter 03's network from scratch: dense matrix helpers on Float64Arrays,
  * a two-layer sigmoid/softmax network with hand-written backpropagation and
  * a numerical gradient check, and an SGD training loop over DigitSets.
  * Reached as the `scratch` namespace of `@mnist-ts/lib`; every name is listed here.

@@ -36,7 +36,7 @@ function mismatch(op: string, a: Matrix, b: Matrix): RangeError {
 /**
  * out = A·B for A [n x k] and B [k x m]; loops i-k-j.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function matmul(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.rows, b.cols)): Matrix {
   if (a.cols !== b.rows) throw mismatch('A·B', a, b);
@@ -58,7 +58,7 @@ export function matmul(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.rows, b.
 /**
  * out = Aᵀ·B for A [k x n] and B [k x m] (without forming Aᵀ); loops p-i-j.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function matmulTransposeA(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.cols, b.cols)): Matrix {
   if (a.rows !== b.rows) throw mismatch('Aᵀ·B', a, b);
@@ -81,7 +81,7 @@ export function matmulTransposeA(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(
  * out = A·Bᵀ for A [n x k] and B [m x k] (without forming Bᵀ). Both operands
  * are read along their rows, so each entry is one contiguous dot product.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function matmulTransposeB(a: Matrix, b: Matrix, out: Matrix = zeroMatrix(a.rows, b.rows)): Matrix {
   if (a.cols !== b.cols) throw mismatch('A·Bᵀ', a, b);

@@ -18,7 +18,7 @@ function checkSize(rows: number, cols: number): void {
 /**
  * A rows x cols matrix of zeros.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function zeroMatrix(rows: number, cols: number): Matrix {
   checkSize(rows, cols);
@@ -28,7 +28,7 @@ export function zeroMatrix(rows: number, cols: number): Matrix {
 /**
  * A rows x cols matrix holding a copy of `values` (row by row).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function matrixFrom(rows: number, cols: number, values: ArrayLike<number>): Matrix {
   checkSize(rows, cols);
@@ -39,7 +39,7 @@ export function matrixFrom(rows: number, cols: number, values: ArrayLike<number>
 /**
  * A matrix from nested arrays, one inner array per row.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function matrixFromRows(rows: readonly (readonly number[])[]): Matrix {
   const cols = rows.length === 0 ? 0 : rows[0].length;
@@ -50,7 +50,7 @@ export function matrixFromRows(rows: readonly (readonly number[])[]): Matrix {
 /**
  * The matrix as nested arrays, one per row (for printing and tests).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function matrixToRows(m: Matrix): number[][] {
   return Array.from({ length: m.rows }, (_, r) => Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols)));
@@ -59,7 +59,7 @@ export function matrixToRows(m: Matrix): number[][] {
 /**
  * An independent copy.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function cloneMatrix(m: Matrix): Matrix {
   return { rows: m.rows, cols: m.cols, data: m.data.slice() };
@@ -68,7 +68,7 @@ export function cloneMatrix(m: Matrix): Matrix {
 /**
  * "3x4", for messages.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function shapeOf(m: Matrix): string {
   return `${m.rows}x${m.cols}`;

@@ -10,7 +10,7 @@ export const DEFAULT_DIFFERENCE_STEP = 1e-4;
  * is restored before the next. Results go into `out` at the same indices;
  * other entries of `out` are left alone. Costs two loss evaluations per entry.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function centralDifferences(
   loss: () => number,

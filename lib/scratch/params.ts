@@ -16,7 +16,7 @@ export type NetParams = Readonly<Record<ParamName, Matrix>>;
 /**
  * Zeros in the shape of `params`.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function zeroParamsLike(params: NetParams): NetParams {
   return { W1: zeroMatrix(params.W1.rows, params.W1.cols), b1: zeroMatrix(1, params.b1.cols), W2: zeroMatrix(params.W2.rows, params.W2.cols), b2: zeroMatrix(1, params.b2.cols) };
@@ -25,7 +25,7 @@ export function zeroParamsLike(params: NetParams): NetParams {
 /**
  * An independent copy of every group.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function cloneParams(params: NetParams): NetParams {
   return { W1: cloneMatrix(params.W1), b1: cloneMatrix(params.b1), W2: cloneMatrix(params.W2), b2: cloneMatrix(params.b2) };
@@ -34,7 +34,7 @@ export function cloneParams(params: NetParams): NetParams {
 /**
  * How many numbers the groups hold together (39,760 for 784-50-10).
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function parameterCount(params: NetParams): number {
   return PARAM_NAMES.reduce((total, name) => total + params[name].data.length, 0);

@@ -64,7 +64,7 @@ function yieldToEventLoop(): Promise<void> {
 /**
  * The network's accuracy on a whole DigitSet, evaluated `chunkSize` images at a time to bound memory.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function setAccuracy(net: TwoLayerNet, set: DigitSet, chunkSize = EVALUATION_CHUNK): number {
   if (set.count === 0) return 0;
@@ -91,7 +91,7 @@ function positiveInteger(value: number, what: string): number {
  * measures accuracy on all of `train` and `test`, reports the record to
  * `onEpoch`, and yields to the event loop.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export async function trainScratchNet(train: DigitSet, test: DigitSet, options: ScratchTrainOptions = {}): Promise<ScratchTrainResult> {
   const batchSize = positiveInteger(options.batchSize ?? 100, 'batch size');

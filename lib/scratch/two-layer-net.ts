@@ -70,10 +70,10 @@ function newForwardPass(rows: number, hiddenSize: number, outputSize: number): F
 }
 
 /**
- * The 784-50-10 network of chapter 06 (sizes configurable). Its parameters
+ * The 784-50-10 network of chapter 03 (sizes configurable). Its parameters
  * are public and change in place when it learns.
  *
- * Introduced in chapter 06 (A network from scratch, notebooks/06-a-network-from-scratch.ipynb).
+ * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export class TwoLayerNet {
   readonly params: NetParams;

@@ -36,11 +36,11 @@ export interface BestCnnOptions {
 }
 
 /**
- * The best CNN of the series, as notebook 04 and the main job save it. When
+ * The best CNN of the series, as notebook 05 and the main job save it. When
  * the folder holds no model yet, trains `DEFAULT_CNN` (seeded), saves it
  * there and returns it. The caller disposes the model.
  *
- * Introduced in chapter 05 (Evaluating a classifier, notebooks/05-evaluating-a-classifier.ipynb).
+ * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
  */
 export async function loadOrTrainBestCnn(options: BestCnnOptions = {}): Promise<ReadyCnn> {
   const profile = options.profile ?? options.data?.profile ?? currentProfile();

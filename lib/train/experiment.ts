@@ -49,7 +49,7 @@ export interface ArchitectureRun {
  * shown per epoch but never used for a choice), and scores it on the test
  * set. The caller owns the returned model (dispose it when done).
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function trainArchitecture(
   architecture: Architecture,
@@ -125,7 +125,7 @@ function roundRecord(record: EpochRecord): EpochRecord {
  * is over. (Choosing on the test set makes that model's own test score a
  * little optimistic; the series reports the comparison, not the pick.)
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function bestByTestAccuracy<T extends { readonly result: ModelResult }>(runs: readonly T[]): T {
   if (runs.length === 0) throw new Error('bestByTestAccuracy: no runs');
@@ -142,7 +142,7 @@ export interface RunMetadata {
 /**
  * Saves a trained run's model to a folder with its architecture, input layout and results as metadata.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function saveRun(run: ArchitectureRun, dir: string): Promise<SavedModel> {
   const metadata: RunMetadata = { architecture: run.architecture.name, inputLayout: run.architecture.inputLayout, result: run.result };

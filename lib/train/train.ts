@@ -83,7 +83,7 @@ function meanCrossEntropy(ys: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
  * accuracy. This is all `model.fit` does per batch, without its per-batch
  * bookkeeping, which costs more than the step itself on small models.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function trainStep(model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor): { loss: number; accuracy: number } {
   const optimizer = model.optimizer;
@@ -109,7 +109,7 @@ export function trainStep(model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor):
 /**
  * Share of rows whose largest probability sits where the one-hot target has its 1.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export function batchAccuracy(probabilities: ArrayLike<number>, oneHotTargets: ArrayLike<number>, classes: number): number {
   const rows = probabilities.length / classes;
@@ -131,7 +131,7 @@ function yieldNow(): Promise<void> {
  * order drawn from a generator seeded by `seed`, so a run can be repeated
  * (tfjs's own `fit` shuffles with Math.random). Tensors are freed as it goes.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function trainModel(model: tfl.LayersModel, images: DigitSet, options: TrainOptions): Promise<TrainResult> {
   if (options.validation && options.validationSplit !== undefined) throw new Error('trainModel: give either validation or validationSplit, not both');
@@ -223,7 +223,7 @@ export interface Evaluation {
 /**
  * Loss and accuracy of a model on a set, computed in batches to bound memory.
  *
- * Introduced in chapter 03 (Multilayer perceptrons, notebooks/03-multilayer-perceptrons.ipynb).
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
 export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, options: PredictOptions = {}): Promise<Evaluation> {
   const { inputLayout = inputLayoutOf(model), scaling = 'unit', batchSize = 1000 } = options;
