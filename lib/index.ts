@@ -27,8 +27,11 @@ export { imageGrid, type ImageGridOptions } from './charts/image-grid';
 export { Figure } from './charts/figure';
 export { firstImagesFigure, labelCountsFigure, type SetFigureOptions } from './reports/series-figures';
 export { show } from './present/show';
-export { showMarkdown, showTable, showProfile, inNotebook } from './present/display';
+export { showMarkdown, showTable, showProfile, showRunTime, inNotebook } from './present/display';
 export { markdownTable, formatPercent } from './base/format';
+export { TODO, type ExerciseStatus, type Verdict } from './exercises/exercise';
+export { EXERCISES, exercisesOfChapter, runCheck } from './exercises/registry';
+export { check, VERDICT_MIME_TYPE } from './present/exercise';
 
 // ---- Chapter 02: histograms and normalisation ---------------------------------
 export { histogram, binValues, type HistogramBin, type HistogramOptions } from './charts/histogram';
@@ -106,3 +109,8 @@ export { sha256File, sha256Hex } from './data/checksum';
 export { downloadFile, type DownloadOptions, type DownloadResult } from './data/download';
 export { DATASETS, FASHION_MNIST, KMNIST, getDataset, fetchDataset, loadDataset, type DatasetSpec, type FetchDatasetOptions, type FetchedDataset, type LoadedDataset } from './data/datasets';
 export { registerWasmTrainingKernels, WasmAdamOptimizer } from 'tfjs-backend-wasm-training';
+
+// ---- Writing exercises and checks (for teachers; no single chapter) ----------
+export { WrongAnswer, NotAttempted, given, givenNumber, givenFunction, expectThat, isTodo, describeValue } from './exercises/exercise';
+export type { Exercise, ExerciseSet } from './exercises/exercise';
+export { formatVerdict } from './present/exercise';

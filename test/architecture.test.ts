@@ -117,7 +117,7 @@ function exportsByChapter(): Map<string, string> {
   const text = source.getFullText();
   for (const statement of source.statements) {
     const leading = text.slice(statement.getFullStart(), statement.getStart());
-    const heading = /\/\/ ---- (Chapter (\d\d)|For reports)/.exec(leading);
+    const heading = /\/\/ ---- (Chapter (\d\d)|For reports|Writing exercises)/.exec(leading);
     if (heading) chapter = heading[2] ?? '';
     if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause) && !statement.isTypeOnly) {
       for (const element of statement.exportClause.elements) if (!element.isTypeOnly) chapterOf.set(element.name.text, chapter);

@@ -112,3 +112,20 @@ export function showProfile(profile: Profile = currentProfile()): Profile {
   showMarkdown(describeProfile(profile));
   return profile;
 }
+
+/** Seconds as "13 min 2 s" or "48 s". */
+function formatDuration(seconds: number): string {
+  const whole = Math.round(seconds);
+  return whole < 60 ? `${whole} s` : `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}
+
+/**
+ * Shows how long the kernel has been running: at the end of a notebook run top
+ * to bottom from a fresh kernel (Run All, or `npm run notebooks`), the time
+ * the whole chapter took, with the profile it ran in. Every chapter ends with it.
+ *
+ * Introduced in chapter 01 (Inspecting MNIST, notebooks/01-inspecting-mnist.ipynb).
+ */
+export function showRunTime(profile: Profile = currentProfile()): void {
+  showMarkdown(`This kernel has run for **${formatDuration(process.uptime())}** (profile **${profile.name}**): run top to bottom from a fresh kernel, that is the time the whole chapter takes.`);
+}
