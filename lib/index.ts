@@ -45,6 +45,7 @@ export { fitStandardisation, standardise, type Standardisation } from './data/no
 
 // ---- Chapter 03: learning from data -------------------------------------
 export { scratch };
+export { descentPathFigure } from './charts/descent-path';
 
 // ---- Chapter 04: multilayer perceptrons -------------------------------------
 export { buildMlp, type MlpOptions } from './models/mlp';

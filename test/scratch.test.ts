@@ -10,7 +10,14 @@ import {
   compareGradients,
   crossEntropy,
   digitInputs,
+  digitInputRange,
   GaussianSampler,
+  glorotUniformLimit,
+  heNormalStd,
+  initialiseWeights,
+  predictImage,
+  WEIGHT_INITS,
+  zeroMatrix,
   type GradientCheck,
   matmul,
   matmulTransposeA,
@@ -336,5 +343,76 @@ describe('initialisation', () => {
     expect(Math.abs(mean)).toBeLessThan(0.02);
     expect(variance).toBeCloseTo(1, 1);
     expect(withinOne).toBeCloseTo(0.6827, 1);
+  });
+});
+
+describe('weight initialisations', () => {
+  test('the Glorot bound and the He standard deviation have their textbook values', () => {
+    expect(glorotUniformLimit(784, 100)).toBeCloseTo(0.0824, 4);
+    expect(glorotUniformLimit(784, 50)).toBeCloseTo(0.0848, 4);
+    expect(glorotUniformLimit(50, 10)).toBeCloseTo(0.3162, 4);
+    expect(heNormalStd(784)).toBeCloseTo(0.0505, 4);
+    expect(() => glorotUniformLimit(0, 10)).toThrow(RangeError);
+  });
+
+  test('each initialisation fills a 784 x 50 matrix with the spread it promises', () => {
+    const spread = (init: (typeof WEIGHT_INITS)[number]) => {
+      const w = initialiseWeights(zeroMatrix(784, 50), init, new SeededRandom(3)).data;
+      let max = 0, squares = 0;
+      for (const v of w) {
+        max = Math.max(max, Math.abs(v));
+        squares += v * v;
+      }
+      return { max, sd: Math.sqrt(squares / w.length) };
+    };
+    expect(spread('zeros')).toEqual({ max: 0, sd: 0 });
+    expect(spread('normal-0.01').sd).toBeCloseTo(0.01, 3);
+    const glorot = spread('glorot-uniform');
+    expect(glorot.max).toBeLessThanOrEqual(glorotUniformLimit(784, 50));
+    expect(glorot.max).toBeGreaterThan(0.99 * glorotUniformLimit(784, 50));
+    expect(glorot.sd).toBeCloseTo(glorotUniformLimit(784, 50) / Math.sqrt(3), 3); // uniform(-l, l) has sd l/√3
+    expect(spread('he-normal').sd).toBeCloseTo(heNormalStd(784), 3);
+  });
+
+  test('the default network is the same as init "normal-0.01" (seed 001\'s scale)', () => {
+    const a = new TwoLayerNet({ seed: 5 }), b = new TwoLayerNet({ seed: 5, init: 'normal-0.01' });
+    for (const name of PARAM_NAMES) expect(b.params[name].data).toEqual(a.params[name].data);
+  });
+
+  test('from zeros every hidden unit stays the same unit: the symmetry never breaks', async () => {
+    const { net } = await trainScratchNet(firstImages(mnist.train, 1000), firstImages(mnist.test, 100), { init: 'zeros', iterations: 50, seed: 0 });
+    const { W1 } = net.params;
+    let spreadAcrossUnits = 0, size = 0;
+    for (let i = 0; i < W1.rows; i++) {
+      const row = W1.data.subarray(i * W1.cols, (i + 1) * W1.cols);
+      spreadAcrossUnits = Math.max(spreadAcrossUnits, Math.max(...row) - Math.min(...row));
+      size = Math.max(size, Math.abs(row[0]));
+    }
+    expect(size).toBeGreaterThan(1e-4); // the weights did move...
+    expect(spreadAcrossUnits).toBe(0); // ...all 50 units in lockstep
+  });
+
+  test('Glorot weights learn faster than seed 001\'s 0.01 in the same 100 steps', async () => {
+    const train = firstImages(mnist.train, 5000), test = firstImages(mnist.test, 1000);
+    const run = (init: (typeof WEIGHT_INITS)[number]) => trainScratchNet(train, test, { init, iterations: 100, seed: 0 });
+    const [small, glorot] = [await run('normal-0.01'), await run('glorot-uniform')];
+    const [a, b] = [small.history[small.history.length - 1], glorot.history[glorot.history.length - 1]];
+    expect(b.loss).toBeLessThan(a.loss - 0.2);
+    expect(b.testAccuracy).toBeGreaterThan(a.testAccuracy + 0.1);
+  });
+});
+
+describe('predictImage', () => {
+  test('gives the same digit as predict and probabilities that sum to 1', async () => {
+    const { net } = await trainScratchNet(firstImages(mnist.train, 2000), firstImages(mnist.test, 100), { init: 'glorot-uniform', learningRate: 1, iterations: 200, seed: 0 });
+    const batch = net.predict(digitInputRange(mnist.test, 0, 20));
+    for (let i = 0; i < 20; i++) {
+      const { label, probabilities } = predictImage(net, mnist.test, i);
+      expect(label).toBe(batch[i]);
+      expect(probabilities).toHaveLength(10);
+      expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(Math.max(...probabilities)).toBe(probabilities[label]);
+    }
+    expect(predictImage(net, mnist.test).label).toBe(7); // the first test image, a 7
   });
 });

@@ -5,6 +5,7 @@ import { LOG_EPSILON } from './activations';
 import { digitInputRange, RandomBatches } from './digit-batches';
 import { type Matrix, zeroMatrix } from './matrix';
 import { zeroParamsLike } from './params';
+import type { WeightInit } from './initialisation';
 import { TwoLayerNet } from './two-layer-net';
 
 /** What one epoch of scratch training achieved. */
@@ -33,6 +34,8 @@ export interface ScratchTrainOptions {
   readonly iterations?: number;
   /** Total epochs, each ceil(train.count / batchSize) iterations. */
   readonly epochs?: number;
+  /** How the weights start (see `WeightInit`); default normal with standard deviation 0.01, as seed 001. */
+  readonly init?: WeightInit;
   /** Seed of the initial weights and the batch draws; default 0. */
   readonly seed?: number;
   /** Added inside the loss's logarithm; default 1e-7. */
@@ -85,7 +88,7 @@ function positiveInteger(value: number, what: string): number {
 }
 
 /**
- * Trains a new `TwoLayerNet` (784-hidden-10, weights 0.01 × normal) on
+ * Trains a new `TwoLayerNet` (784-hidden-10, weights 0.01 × normal unless `init` says otherwise) on
  * `train` by SGD: each iteration draws a random batch, backpropagates and
  * steps every parameter by -learningRate × gradient. After each epoch it
  * measures accuracy on all of `train` and `test`, reports the record to
@@ -102,7 +105,7 @@ export async function trainScratchNet(train: DigitSet, test: DigitSet, options: 
     options.epochs !== undefined ? positiveInteger(options.epochs, 'epochs') * iterationsPerEpoch : positiveInteger(options.iterations ?? 10000, 'iterations');
 
   const random = new SeededRandom(options.seed ?? 0);
-  const net = new TwoLayerNet({ inputSize: train.rows * train.cols, hiddenSize: options.hidden ?? 50, random, logEpsilon: options.logEpsilon ?? LOG_EPSILON });
+  const net = new TwoLayerNet({ inputSize: train.rows * train.cols, hiddenSize: options.hidden ?? 50, init: options.init, random, logEpsilon: options.logEpsilon ?? LOG_EPSILON });
   const batches = new RandomBatches(train, batchSize, random, net.outputSize);
   const grads = zeroParamsLike(net.params);
   const iterationLosses = new Float64Array(iterations);

@@ -7,6 +7,7 @@ import { SeededRandom } from '../base/random';
 import { crossEntropy, LOG_EPSILON, multiplyBySigmoidSlopeInPlace, sigmoidInto, softmaxCrossEntropyGradient, softmaxRowsInto } from './activations';
 import { addRowInPlace, addScaledInPlace, argmaxRows, columnSums } from './elementwise';
 import { GaussianSampler } from './gaussian';
+import { initialiseWeights, type WeightInit } from './initialisation';
 import { compareGradients, type GradientCheck, type ParamEntries, sampleParamEntries } from './gradient-check';
 import { matmul, matmulTransposeA, matmulTransposeB } from './matmul';
 import { assertShape, type Matrix, zeroMatrix } from './matrix';
@@ -22,6 +23,8 @@ export interface TwoLayerNetOptions {
   readonly outputSize?: number;
   /** Standard deviation of the initial weights, drawn from a normal distribution; default 0.01. Biases start at 0. */
   readonly weightScale?: number;
+  /** How to fill both weight matrices instead (see `WeightInit`); when given, `weightScale` is not used. */
+  readonly init?: WeightInit;
   /** Seed of the initial weights; default 0. Ignored when `random` is given. */
   readonly seed?: number;
   /** A generator to draw the initial weights from instead of a new one seeded with `seed`. */
@@ -83,19 +86,24 @@ export class TwoLayerNet {
   readonly logEpsilon: number;
   private readonly workspaces = new Map<number, Workspace>();
 
-  /** A new network: weights `weightScale` (0.01) × standard normal numbers from the seeded generator, biases 0. */
+  /** A new network: weights as `init` says, else `weightScale` (0.01) × standard normal numbers from the seeded generator; biases 0. */
   constructor(options: TwoLayerNetOptions = {}) {
     this.inputSize = options.inputSize ?? 784;
     this.hiddenSize = options.hiddenSize ?? 50;
     this.outputSize = options.outputSize ?? 10;
     this.logEpsilon = options.logEpsilon ?? LOG_EPSILON;
     if (!(this.logEpsilon >= 0)) throw new RangeError(`logEpsilon must be 0 or more, got ${this.logEpsilon}`);
-    const scale = options.weightScale ?? 0.01;
-    const normal = new GaussianSampler(options.random ?? new SeededRandom(options.seed ?? 0));
+    const random = options.random ?? new SeededRandom(options.seed ?? 0);
     const W1 = zeroMatrix(this.inputSize, this.hiddenSize);
     const W2 = zeroMatrix(this.hiddenSize, this.outputSize);
-    normal.fill(W1.data, scale);
-    normal.fill(W2.data, scale);
+    if (options.init !== undefined) {
+      initialiseWeights(W1, options.init, random);
+      initialiseWeights(W2, options.init, random);
+    } else {
+      const normal = new GaussianSampler(random);
+      normal.fill(W1.data, options.weightScale ?? 0.01);
+      normal.fill(W2.data, options.weightScale ?? 0.01);
+    }
     this.params = { W1, b1: zeroMatrix(1, this.hiddenSize), W2, b2: zeroMatrix(1, this.outputSize) };
   }
 
