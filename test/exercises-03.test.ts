@@ -81,10 +81,10 @@ test('03.4 a line fitted by gradient descent passes; too few steps or swapped nu
   expect(await hint('03.4', [1, 2, 3])).toMatch(/two numbers/);
 });
 
-test('03.5 one epoch of 60,000 images in batches of 128 is 469 steps', async () => {
-  expect(await status('03.5', 469)).toBe('passed');
-  expect(await hint('03.5', 468)).toMatch(/left over/);
-  expect(await hint('03.5', 468.75)).toMatch(/whole number/);
+test('03.5 one epoch of 60,000 images in batches of 64 is 938 steps', async () => {
+  expect(await status('03.5', 938)).toBe('passed');
+  expect(await hint('03.5', 937)).toMatch(/left over/);
+  expect(await hint('03.5', 937.5)).toMatch(/whole number/);
   expect(await hint('03.5', 600)).toMatch(/not yet/);
 });
 

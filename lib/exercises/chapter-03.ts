@@ -100,12 +100,12 @@ export const CHAPTER_03_EXERCISES: ExerciseSet = {
     },
   },
   '03.5': {
-    task: 'Count the steps of one epoch: 60,000 images in batches of 128',
+    task: 'Count the steps of one epoch: 60,000 images in batches of 64',
     check(answer) {
       const steps = givenNumber(answer, 'the number of steps');
       expectThat(Number.isInteger(steps), 'a step uses one whole batch, so the number of steps is a whole number');
-      expectThat(steps !== Math.floor(60000 / 128), 'almost: the images left over after the last full batch still make one more, smaller batch');
-      expectThat(steps === Math.ceil(60000 / 128), 'not yet: an epoch passes over every training image once, one batch per step');
+      expectThat(steps !== Math.floor(60000 / 64), 'almost: the images left over after the last full batch still make one more, smaller batch');
+      expectThat(steps === Math.ceil(60000 / 64), 'not yet: an epoch passes over every training image once, one batch per step');
     },
   },
   '03.6': {
