@@ -114,6 +114,11 @@ test('valueMapsFigure writes the values of a small map, gray for 0 when signed, 
   expect(words.filter((w) => /^[−-]?\d$/.test(w))).toEqual(['−1', '0', '1', '−2', '0', '2', '−1', '0', '1']);
   expect(figure.svg).toMatch(/rgb\(128,128,128\)|rgb\(126,126,126\)|rgb\(130,130,130\)/);
   expect(figure.width).toBeGreaterThanOrEqual('a vertical-edge filter'.length * 9);
+  const mixed = await valueMapsFigure([{ values: [0, 255, 255, 0], rows: 2, cols: 2 }, { values: [-1, 1], rows: 1, cols: 2, annotate: true }]);
+  // Only the second map writes its values; the first, all positive, is black for 0 and white for its largest value.
+  expect(texts(mixed.svg)).toEqual(['−1', '1']);
+  expect(mixed.svg).toContain('rgb(0,0,0)');
+  expect(mixed.svg).toContain('rgb(255,255,255)');
   await expect(valueMapsFigure([{ values: [1, 2, 3], rows: 2, cols: 2 }])).rejects.toThrow(/2×2 but has 3 values/);
   await expect(valueMapsFigure([])).rejects.toThrow(/no maps/);
 });

@@ -9,6 +9,8 @@ export interface ValueMap {
   readonly cols: number;
   /** Text under the map. */
   readonly caption?: string;
+  /** Write each value in its cell; default the figure's `annotate` option. */
+  readonly annotate?: boolean;
 }
 
 export interface ValueMapsOptions {
@@ -25,7 +27,7 @@ export interface ValueMapsOptions {
    * `signed` for a map holding a negative value, else `positive`.
    */
   readonly shading?: 'positive' | 'signed';
-  /** Write each value in its cell (for small maps such as a 3×3 filter); default false. */
+  /** Write each value in its cell (for small maps such as a 3×3 filter), unless a map says otherwise; default false. */
   readonly annotate?: boolean;
   /** Digits after the decimal point of the written values; default 0 for whole numbers, else 2. */
   readonly digits?: number;
@@ -123,7 +125,7 @@ export async function valueMapsFigure(maps: readonly ValueMap[], options: ValueM
     parts.push(`<g transform="translate(${x} ${y})">`);
     parts.push(`<g transform="scale(${cell})" shape-rendering="crispEdges">`, ...mapPaths(levels, map.rows, map.cols), '</g>');
     parts.push(`<rect width="${drawnW}" height="${drawnH}" fill="none" stroke="#999999" stroke-width="1"/>`);
-    if (options.annotate) {
+    if (map.annotate ?? options.annotate) {
       const digits = options.digits ?? (Array.prototype.every.call(map.values, (v: number) => Number.isInteger(v)) ? 0 : 2);
       const size = Math.max(8, Math.min(14, cell / 2.6));
       for (let r = 0; r < map.rows; r++) {
