@@ -70,6 +70,12 @@ export { buildCnn, LENET5_LAYERS, CNN_32_64_64_LAYERS, CNN_SIMPLE_LAYERS, CNN_LA
 export { LENET5, CNN_32_64_64, CNN_SIMPLE, CNN_LARGER } from './models/architectures';
 export { SeededDropout, seededDropout } from './models/seeded-dropout';
 export { bestCnnDir } from './base/paths';
+export { crossCorrelate, convOutputSize, type ConvolutionOptions } from './convolution/cross-correlate';
+export { valueMapsFigure, type ValueMap, type ValueMapsOptions } from './charts/value-maps';
+export { layerActivations, type LayerActivation } from './convolution/activations';
+export { featureMapsFigure, type FeatureMapsOptions } from './convolution/feature-maps';
+export { filtersFigure, type FiltersOptions } from './convolution/filters';
+export { CHALLENGE_ERROR_BAR } from './exercises/chapter-05';
 
 // ---- Chapter 06: evaluating a classifier ------------------------------------
 export { loadOrTrainBestCnn, DEFAULT_CNN, type ReadyCnn, type BestCnnOptions } from './train/best-cnn';
