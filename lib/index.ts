@@ -34,11 +34,12 @@ export { EXERCISES, exercisesOfChapter, runCheck } from './exercises/registry';
 export { check, VERDICT_MIME_TYPE } from './present/exercise';
 
 // ---- Chapter 02: histograms and normalisation ---------------------------------
-export { histogram, binValues, type HistogramBin, type HistogramOptions } from './charts/histogram';
+export { histogram, binValues, logFloor, type HistogramBin, type HistogramHighlight, type HistogramOptions } from './charts/histogram';
 export { barChart } from './charts/bar-chart';
 export type { ChartOptions } from './charts/vega-render';
 export {
   pixelHistogramFigure, oneImageHistogramFigure, scaledHistogramFigure, standardisedHistogramFigure, exampleImagesFigure, HISTOGRAM_EXAMPLES,
+  type OneImageHistogramOptions,
 } from './reports/series-figures';
 export { scaleToUnit, scalePixels, oneHot, toTensors, type InputLayout, type PixelScaling, type TensorPair, type TensorOptions } from './data/tensors';
 export { fitStandardisation, standardise, type Standardisation } from './data/normalise';

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { barChart } from '../lib/charts/bar-chart';
 import type { Figure } from '../lib/charts/figure';
 import { heatmap } from '../lib/charts/heatmap';
-import { binValues, histogram } from '../lib/charts/histogram';
+import { binValues, histogram, logFloor } from '../lib/charts/histogram';
 import { imageGrid } from '../lib/charts/image-grid';
 import { lineChart } from '../lib/charts/line-chart';
 import { PALETTE, RIGHT_COLOR, WRONG_COLOR } from '../lib/charts/theme';
@@ -38,16 +38,55 @@ test('histogram of raw values: title, axis labels, one bar per bin', async () =>
   expect(figure.width).toBeLessThanOrEqual(700);
 });
 
-test('histogram of precomputed bins on a log scale leaves out empty bins', async () => {
+/** The bars of a vega figure as rectangles, in drawing order. */
+function barRects(svg: string): { x: number; y: number; width: number; height: number; fill: string }[] {
+  return [...svg.matchAll(/<path [^>]*aria-roledescription="bar" d="M([\d.e-]+),([\d.e-]+)h([\d.e-]+)v([\d.e-]+)h[^"]*"[^>]*fill="([^"]+)"/g)].map(
+    ([, x, y, width, height, fill]) => ({ x: Number(x), y: Number(y), width: Number(width), height: Number(height), fill }),
+  );
+}
+
+test('histogram of precomputed bins on a log scale leaves out empty bins and still shows a count of 1', async () => {
   const bins = [
     { start: 0, end: 1, count: 1000 },
     { start: 1, end: 2, count: 0 },
-    { start: 2, end: 3, count: 10 },
+    { start: 2, end: 3, count: 1 },
   ];
   const figure = await histogram(bins, { title: 'Pixels', xLabel: 'value', logScale: true });
   expectRenders(figure);
   expect(figure.svg.match(/aria-roledescription="bar"/g)).toHaveLength(2);
   expect(texts(figure.svg)).toEqual(expect.arrayContaining(['Pixels', 'value', 'count', '1,000']));
+  // A log axis has no zero: bars rise from 0.5, so the single count has a height of its own.
+  const [, single] = barRects(figure.svg);
+  expect(single.height).toBeGreaterThan(10);
+});
+
+test('logFloor is half a power of ten below the smallest non-empty count', () => {
+  expect(logFloor([{ start: 0, end: 1, count: 1 }, { start: 1, end: 2, count: 40 }])).toBe(0.5);
+  expect(logFloor([{ start: 0, end: 1, count: 0 }, { start: 1, end: 2, count: 13_000 }])).toBe(5000);
+  expect(() => logFloor([{ start: 0, end: 1, count: 0 }])).toThrow('at least one non-empty bin');
+});
+
+test('histogram bars touch, stand clear of the axis, and a highlighted bin has its own colour and legend entry', async () => {
+  const bins = Array.from({ length: 256 }, (_, v) => ({ start: v - 0.5, end: v + 0.5, count: v === 0 ? 5000 : 1 + (v % 7) }));
+  const figure = await histogram(bins, {
+    title: 'Every value', subtitle: ['first line', 'second line'], logScale: true,
+    highlight: { bin: 0, label: 'background', othersLabel: 'ink' },
+  });
+  expectRenders(figure);
+  expect(figure.title).toBe('Every value');
+  expect(texts(figure.svg)).toEqual(expect.arrayContaining(['Every value', 'background', 'ink']));
+  // A subtitle of several lines is drawn as one text of tspans.
+  expect(figure.svg).toMatch(/<tspan>first line<\/tspan><tspan [^>]*>second line<\/tspan>/);
+  const bars = barRects(figure.svg);
+  expect(bars).toHaveLength(256);
+  expect(bars[0].fill).toBe(PALETTE[3]);
+  expect(new Set(bars.slice(1).map((bar) => bar.fill))).toEqual(new Set([PALETTE[0]]));
+  // The zero bar starts right of the value axis, not on it.
+  expect(bars[0].x).toBeGreaterThan(2);
+  // No gaps: each bar starts where the one before it ends.
+  for (let i = 1; i < bars.length; i++) expect(bars[i].x).toBeCloseTo(bars[i - 1].x + bars[i - 1].width, 3);
+  expect(figure.svg).not.toMatch(/aria-roledescription="bar"[^>]*stroke="#ffffff"/);
+  await expect(histogram(bins, { highlight: { bin: 256, label: 'a', othersLabel: 'b' } })).rejects.toThrow('highlighted bin 256 is outside 0..255');
 });
 
 test('binValues counts into equal-width bins, the maximum in the last one', () => {

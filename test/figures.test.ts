@@ -1,10 +1,14 @@
-/** The image grid figure and notebook/terminal output helpers. */
+/** The image grid figure, the pixel histograms of chapter 02, and notebook/terminal output helpers. */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { imageGrid } from '../lib/charts/image-grid';
 import { markdownTable } from '../lib/base/format';
 import { describeProfile, epochsFor, profileByName } from '../lib/base/profile';
+import { type DigitSet, firstImages, imageAt } from '../lib/data/digit-set';
+import { loadMnist } from '../lib/data/mnist';
+import { pixelValueCounts } from '../lib/data/pixel-stats';
+import { oneImageHistogramFigure, pixelHistogramFigure, scaledHistogramFigure, standardisedHistogramFigure } from '../lib/reports/series-figures';
 
 /** Two 2x3 images: the first all background, the second with one full-ink and one grey pixel. */
 const images = { images: Uint8Array.from([0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 128, 0]), count: 2, rows: 2, cols: 3 };
@@ -53,4 +57,48 @@ test('profiles: names, descriptions and epoch caps', () => {
   expect(describeProfile(profileByName('quick'))).toContain('Profile **quick**');
   expect(epochsFor(10, profileByName('quick'))).toBe(1);
   expect(epochsFor(10, profileByName('full'))).toBe(10);
+});
+
+describe('the pixel histograms of chapter 02, on real MNIST', () => {
+  let train: DigitSet;
+  beforeAll(async () => {
+    train = firstImages((await loadMnist()).train, 2000);
+  });
+
+  /** The bars of a figure: position and size (to 0.01 pixel) and colour. */
+  const bars = (svg: string) =>
+    [...svg.matchAll(/<path [^>]*aria-roledescription="bar" d="([^"]+)"[^>]*fill="([^"]+)"/g)].map(
+      ([, d, fill]) => `${d.replace(/-?[\d.]+(e-?\d+)?/g, (n) => Number(n).toFixed(2))} ${fill}`,
+    );
+
+  test('one bar per pixel value that occurs, the background bar set apart', async () => {
+    const figure = await pixelHistogramFigure(train);
+    const occurring = pixelValueCounts(train.images).filter((count) => count > 0).length;
+    expect(bars(figure.svg)).toHaveLength(occurring);
+    expect(bars(figure.svg)[0]).toMatch(/#D55E00$/);
+    expect(figure.title).toBe('Pixel values of all 2,000 training images');
+    expect(figure.svg).toContain('256 bins');
+  });
+
+  test('dividing by 255 or standardising moves only the axis: the same bars, under a title that says so', async () => {
+    const raw = await pixelHistogramFigure(train);
+    const scaled = await scaledHistogramFigure(train);
+    const standardised = await standardisedHistogramFigure(train);
+    expect(scaled.title).toBe('Scaled pixels (÷ 255) of all 2,000 training images');
+    expect(scaled.title).not.toBe(raw.title);
+    expect(bars(scaled.svg)).toEqual(bars(raw.svg));
+    expect(bars(standardised.svg)).toEqual(bars(raw.svg));
+  });
+
+  test('one image, raw and scaled: a single pixel at a value still draws a bar', async () => {
+    const raw = await oneImageHistogramFigure(train, 3);
+    const scaled = await oneImageHistogramFigure(train, 3, { scaled: true });
+    expect(raw.title).toBe('Pixel values of image 3 (label 1)');
+    expect(scaled.title).toBe('Scaled pixels (÷ 255) of image 3 (label 1)');
+    expect(bars(scaled.svg)).toEqual(bars(raw.svg));
+    const counts = pixelValueCounts(imageAt(train, 3));
+    expect(counts.filter((count) => count === 1).length).toBeGreaterThan(0);
+    const heights = bars(raw.svg).map((bar) => Number(/v([\d.]+)/.exec(bar)![1]));
+    expect(Math.min(...heights)).toBeGreaterThan(5);
+  });
 });

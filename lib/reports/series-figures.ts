@@ -5,12 +5,11 @@
  */
 import { barChart } from '../charts/bar-chart';
 import type { Figure } from '../charts/figure';
-import { binValues, histogram, type HistogramBin } from '../charts/histogram';
+import { histogram, type HistogramBin, type HistogramHighlight, logFloor } from '../charts/histogram';
 import { imageGrid } from '../charts/image-grid';
-import { type DigitSet, firstImages, imageAt, labelCounts } from '../data/digit-set';
-import { fitStandardisation, standardise } from '../data/normalise';
+import { type DigitSet, imageAt, labelCounts } from '../data/digit-set';
+import { fitStandardisation } from '../data/normalise';
 import { pixelValueCounts } from '../data/pixel-stats';
-import { scaleToUnit } from '../data/tensors';
 
 /** A figure and the file name (without extension) it is saved under. */
 export interface NamedFigure {
@@ -67,9 +66,39 @@ export function labelCountsFigure(set: DigitSet, options: SetFigureOptions = {})
   });
 }
 
-/** One bin per pixel value 0..255. */
-function valueBins(pixels: Uint8Array): HistogramBin[] {
-  return pixelValueCounts(pixels).map((count, value) => ({ start: value, end: value + 1, count }));
+/** How a pixel value is mapped before it is counted: kept (0..255), divided by 255, or standardised. */
+type PixelTransform = (value: number) => number;
+
+const KEEP: PixelTransform = (value) => value;
+const DIVIDE_BY_255: PixelTransform = (value) => value / 255;
+
+/**
+ * One bin per pixel value 0..255, centred on the value after `transform`.
+ * Every pixel histogram of the series uses these same 256 bins, so a raw,
+ * a scaled and a standardised histogram differ only in their value axis.
+ */
+function valueBins(pixels: Uint8Array, transform: PixelTransform): HistogramBin[] {
+  const halfWidth = (transform(1) - transform(0)) / 2;
+  return pixelValueCounts(pixels).map((count, value) => ({ start: transform(value) - halfWidth, end: transform(value) + halfWidth, count }));
+}
+
+/** The background pixels (value 0, bin 0) in their own colour. */
+const BACKGROUND: HistogramHighlight = { bin: 0, label: 'background (pixel value 0)', othersLabel: 'ink (pixel values 1 to 255)' };
+
+/** Draws pixel values, one bar per value, background set apart, counts on a log axis. */
+function pixelValueHistogram(pixels: Uint8Array, transform: PixelTransform, labels: { title: string; xLabel: string }): Promise<Figure> {
+  const bins = valueBins(pixels, transform);
+  const floor = logFloor(bins);
+  return histogram(bins, {
+    ...labels,
+    subtitle: [
+      'One bar per pixel value (256 bins); background in orange.',
+      `Log count axis from ${floor.toLocaleString('en-US')}, below the smallest count: every bar shows.`,
+    ],
+    yLabel: 'pixels (log scale)',
+    logScale: true,
+    highlight: BACKGROUND,
+  });
 }
 
 /**
@@ -79,54 +108,56 @@ function valueBins(pixels: Uint8Array): HistogramBin[] {
  */
 export function pixelHistogramFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
   const { setName = 'training' } = options;
-  return histogram(valueBins(set.images), {
+  return pixelValueHistogram(set.images, KEEP, {
     title: `Pixel values of all ${set.count.toLocaleString('en-US')} ${setName} images`,
     xLabel: 'pixel value (0 = background, 255 = full ink)',
-    yLabel: 'pixels (log scale)',
-    logScale: true,
   });
 }
 
-/**
- * Notebook 02: the pixel values of one image.
- *
- * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
- */
-export function oneImageHistogramFigure(set: DigitSet, index: number): Promise<Figure> {
-  return histogram(valueBins(imageAt(set, index)), {
-    title: `Pixel values of image ${index} (label ${set.labels[index]})`,
-    xLabel: 'pixel value',
-    yLabel: 'pixels (log scale)',
-    logScale: true,
-  });
+/** Whether a one-image histogram shows raw values or values divided by 255. */
+export interface OneImageHistogramOptions {
+  /** Divide by 255 first (the value axis runs 0 to 1); default false. */
+  readonly scaled?: boolean;
 }
 
 /**
- * Notebook 02: the same pixels after dividing by 255.
+ * Notebook 02: the pixel values of one image, raw or divided by 255.
  *
  * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
  */
-export function scaledHistogramFigure(set: DigitSet): Promise<Figure> {
-  return histogram(binValues(scaleToUnit(set.images), 51), {
-    title: 'Pixel values after dividing by 255',
+export function oneImageHistogramFigure(set: DigitSet, index: number, options: OneImageHistogramOptions = {}): Promise<Figure> {
+  const image = imageAt(set, index);
+  const name = `image ${index} (label ${set.labels[index]})`;
+  return options.scaled
+    ? pixelValueHistogram(image, DIVIDE_BY_255, { title: `Scaled pixels (÷ 255) of ${name}`, xLabel: 'scaled value (0 to 1)' })
+    : pixelValueHistogram(image, KEEP, { title: `Pixel values of ${name}`, xLabel: 'pixel value' });
+}
+
+/**
+ * Notebook 02: every pixel of a set after dividing by 255, in the same 256
+ * bins as `pixelHistogramFigure`.
+ *
+ * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
+ */
+export function scaledHistogramFigure(set: DigitSet, options: SetFigureOptions = {}): Promise<Figure> {
+  const { setName = 'training' } = options;
+  return pixelValueHistogram(set.images, DIVIDE_BY_255, {
+    title: `Scaled pixels (÷ 255) of all ${set.count.toLocaleString('en-US')} ${setName} images`,
     xLabel: 'scaled value (0 to 1)',
-    yLabel: 'pixels (log scale)',
-    logScale: true,
   });
 }
 
 /**
- * Notebook 02: the same pixels standardised with the set's own mean and standard deviation.
+ * Notebook 02: the same pixels standardised with the set's own mean and
+ * standard deviation, in the same 256 bins.
  *
  * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
  */
 export function standardisedHistogramFigure(set: DigitSet): Promise<Figure> {
-  const standardisation = fitStandardisation(set.images);
-  return histogram(binValues(standardise(set.images, standardisation), 51), {
-    title: `Standardised pixel values (mean ${standardisation.mean.toFixed(4)}, std ${standardisation.std.toFixed(4)})`,
+  const { mean, std } = fitStandardisation(set.images);
+  return pixelValueHistogram(set.images, (value) => (value / 255 - mean) / std, {
+    title: `Standardised pixel values (mean ${mean.toFixed(4)}, std ${std.toFixed(4)})`,
     xLabel: 'standardised value',
-    yLabel: 'pixels (log scale)',
-    logScale: true,
   });
 }
 
@@ -143,7 +174,7 @@ export async function dataFigures(train: DigitSet, test: DigitSet): Promise<Name
     figures.push({ name: `pixel-histogram-image-${index}`, figure: await oneImageHistogramFigure(train, index) });
   }
   figures.push(
-    { name: 'pixel-histogram-image-0-scaled', figure: await scaledHistogramFigure(firstImages(train, 1)) },
+    { name: 'pixel-histogram-image-0-scaled', figure: await oneImageHistogramFigure(train, HISTOGRAM_EXAMPLES[0], { scaled: true }) },
     { name: 'pixel-histogram-scaled', figure: await scaledHistogramFigure(train) },
     { name: 'pixel-histogram-standardised', figure: await standardisedHistogramFigure(train) },
   );
