@@ -80,29 +80,42 @@ test('04.4 accepts sparse cross-entropy written in two ways and names the usual 
   expect(await hint('04.4', largest)).toMatch(/right digit/);
 });
 
-/** A right training step, with the loss written out. */
-function rightStep(model: tfl.LayersModel, optimizer: tf.Optimizer, xs: tf.Tensor2D, ys: tf.Tensor2D): number {
+/** A right SGD step: the loss written out, each weight updated by hand. */
+function rightStep(model: tfl.LayersModel, learningRate: number, xs: tf.Tensor2D, ys: tf.Tensor2D): number {
   return tf.tidy(() => {
-    const loss = optimizer.minimize(() => {
+    const weights = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+    const { value, grads } = tf.variableGrads(() => {
       const p = model.apply(xs, { training: true }) as tf.Tensor;
       return tf.neg(tf.mean(tf.sum(tf.mul(ys, tf.log(tf.add(p, 1e-7))), -1))) as tf.Scalar;
-    }, true)!;
-    return loss.dataSync()[0];
+    }, weights);
+    for (const weight of weights) weight.assign(tf.sub(weight, tf.mul(learningRate, grads[weight.name])));
+    return value.dataSync()[0];
   });
 }
 
 test('04.5 compares one and two steps with a reference update and counts leaked tensors', async () => {
   expect(await status('04.5', rightStep)).toBe('passed');
-  const noUpdate = (model: tfl.LayersModel, _o: tf.Optimizer, xs: tf.Tensor2D, ys: tf.Tensor2D) =>
+  const withOptimizer = (model: tfl.LayersModel, learningRate: number, xs: tf.Tensor2D, ys: tf.Tensor2D) => {
+    const optimizer = tf.train.sgd(learningRate);
+    const loss = tf.tidy(() => optimizer.minimize(() => tf.mean(tfl.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar, true)!.dataSync()[0]);
+    optimizer.dispose();
+    return loss;
+  };
+  expect(await status('04.5', withOptimizer)).toBe('passed');
+  const noUpdate = (model: tfl.LayersModel, _rate: number, xs: tf.Tensor2D, ys: tf.Tensor2D) =>
     tf.tidy(() => tf.mean(tfl.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)).dataSync()[0]);
   expect(await hint('04.5', noUpdate)).toMatch(/did not change/);
-  const leaky = (model: tfl.LayersModel, optimizer: tf.Optimizer, xs: tf.Tensor2D, ys: tf.Tensor2D) => {
-    const loss = optimizer.minimize(() => tf.mean(tfl.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar, true)!;
-    return loss.dataSync()[0];
+  const uphill = (model: tfl.LayersModel, learningRate: number, xs: tf.Tensor2D, ys: tf.Tensor2D) => rightStep(model, -learningRate, xs, ys);
+  expect(await hint('04.5', uphill)).toMatch(/uphill/);
+  const leaky = (model: tfl.LayersModel, learningRate: number, xs: tf.Tensor2D, ys: tf.Tensor2D) => {
+    const weights = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+    const { value, grads } = tf.variableGrads(() => tf.mean(tfl.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar, weights);
+    for (const weight of weights) weight.assign(tf.sub(weight, tf.mul(learningRate, grads[weight.name])));
+    return value.dataSync()[0];
   };
   expect(await hint('04.5', leaky)).toMatch(/tf\.tidy/);
-  const summed = (model: tfl.LayersModel, optimizer: tf.Optimizer, xs: tf.Tensor2D, ys: tf.Tensor2D) =>
-    tf.tidy(() => optimizer.minimize(() => tf.sum(tfl.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar, true)!.dataSync()[0]);
+  const summed = (model: tfl.LayersModel, learningRate: number, xs: tf.Tensor2D, ys: tf.Tensor2D) =>
+    tf.tidy(() => tf.train.sgd(learningRate).minimize(() => tf.sum(tfl.metrics.categoricalCrossentropy(ys, model.apply(xs) as tf.Tensor)) as tf.Scalar, true)!.dataSync()[0]);
   expect(await hint('04.5', summed)).toMatch(/mean cross-entropy/);
 });
 

@@ -154,45 +154,43 @@ export const CHAPTER_04_EXERCISES: ExerciseSet = {
     },
   },
   '04.5': {
-    task: 'Write one training step: forward pass, mean cross-entropy, gradients, the optimiser update; return the loss',
+    task: 'Write one step of plain SGD without an optimiser object: forward pass, mean cross-entropy, gradients, w ← w − η·g; return the loss',
     check(answer) {
-      const step = givenFunction(answer, 'trainingStep') as (model: tfl.LayersModel, optimizer: tf.Optimizer, xs: tf.Tensor2D, ys: tf.Tensor2D) => unknown;
+      const step = givenFunction(answer, 'sgdStep') as (model: tfl.LayersModel, learningRate: number, xs: tf.Tensor2D, ys: tf.Tensor2D) => unknown;
       const inputs = 20;
       const rows = 16;
+      const learningRate = 0.5;
       const random = new SeededRandom(4);
       const xs = tf.tensor2d(seededValues(random, rows * inputs), [rows, inputs]);
       const ys = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: rows }, () => random.nextInt(10)), 'int32'), 10), 'float32') as tf.Tensor2D);
       const theirs = tinyMlp(inputs);
       const ours = tinyMlp(inputs);
-      const theirOptimizer = tf.train.sgd(0.5);
-      const ourOptimizer = tf.train.sgd(0.5);
+      const optimizer = tf.train.sgd(learningRate);
       try {
         const start = weightValues(theirs);
-        const firstLoss = numberOrScalar(step(theirs, theirOptimizer, xs, ys), 'what trainingStep returns');
-        const expectedLoss = referenceStep(ours, ourOptimizer, xs, ys);
+        const firstLoss = numberOrScalar(step(theirs, learningRate, xs, ys), 'what sgdStep returns');
+        const expectedLoss = referenceStep(ours, optimizer, xs, ys);
         const afterOne = weightValues(theirs);
         const expected = weightValues(ours);
-        expectThat(largestDifference(afterOne, start) > 0, 'the weights did not change: the step must apply the gradients with the optimiser');
-        const reference = largestDifference(expected, start);
-        const theirChange = afterOne.map((values, i) => values.map((value, j) => value - start[i][j]));
-        const ourChange = expected.map((values, i) => values.map((value, j) => value - start[i][j]));
-        const negated = ourChange.map((values) => values.map((value) => -value));
-        if (largestDifference(theirChange, negated) < 1e-3 * reference) throw new WrongAnswer('the weights moved uphill: the optimiser should make the loss smaller');
+        expectThat(largestDifference(afterOne, start) > 0, 'the weights did not change: assign each weight its new value (variable.assign)');
+        const change = (values: Float32Array[], sign: number) => values.map((layer, i) => layer.map((value, j) => sign * (value - start[i][j])));
+        if (largestDifference(change(afterOne, 1), change(expected, -1)) < 1e-3 * largestDifference(expected, start)) {
+          throw new WrongAnswer('the weights moved uphill: step against the gradient, to make the loss smaller');
+        }
         expectThat(close(firstLoss, expectedLoss, 1e-4), 'return the mean cross-entropy of the batch, computed in the forward pass (before the update)');
-        expectThat(largestDifference(afterOne, expected) < 1e-5, 'the weights moved, but not as one gradient step on the mean cross-entropy moves them: is the loss the mean over the batch?');
+        expectThat(largestDifference(afterOne, expected) < 1e-5, 'the weights moved, but not by one step of −η times the gradient of the mean cross-entropy: check the loss and the learning rate');
         // A second step, counting tensors: whatever the step creates it must free.
         const before = tf.memory().numTensors;
-        numberOrScalar(step(theirs, theirOptimizer, xs, ys), 'what trainingStep returns');
+        numberOrScalar(step(theirs, learningRate, xs, ys), 'what sgdStep returns');
         const leaked = tf.memory().numTensors - before;
-        referenceStep(ours, ourOptimizer, xs, ys);
+        referenceStep(ours, optimizer, xs, ys);
         expectThat(largestDifference(weightValues(theirs), weightValues(ours)) < 1e-5, 'the first step was right, the second was not: does the step keep something between calls?');
-        expectThat(leaked <= 0, `each step leaves ${leaked} tensor${leaked === 1 ? '' : 's'} behind: wrap the work in tf.tidy (and free the gradients)`);
+        expectThat(leaked <= 0, `each step leaves ${leaked} tensor${leaked === 1 ? '' : 's'} behind: wrap the work in tf.tidy`);
       } finally {
         tf.dispose([xs, ys]);
         theirs.dispose();
         ours.dispose();
-        theirOptimizer.dispose();
-        ourOptimizer.dispose();
+        optimizer.dispose();
       }
     },
   },
