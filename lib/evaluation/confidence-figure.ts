@@ -37,7 +37,7 @@ export function confidenceFigure(bins: readonly ConfidenceBin[], options: { read
       layer: [
         {
           mark: { type: 'bar' },
-          encoding: { x, xOffset, y, color: { field: 'outcome', type: 'nominal', title: null, sort: [rightName, wrongName], scale: { range: [RIGHT_COLOR, WRONG_COLOR] }, legend: { orient: 'top-left', labelLimit: 320 } } },
+          encoding: { x, xOffset, y, color: { field: 'outcome', type: 'nominal', title: null, sort: [rightName, wrongName], scale: { range: [RIGHT_COLOR, WRONG_COLOR] }, legend: { orient: 'top', direction: 'horizontal', labelLimit: 320 } } },
         },
         { mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 10 }, encoding: { x, xOffset, y, text: { field: 'count' } } },
       ],
