@@ -88,8 +88,10 @@ export {
 } from './evaluation/metrics';
 export {
   classMetricsTable, metricsTableRows, confusionMatrixFigure, mistakesFigure, probabilityBarFigure,
-  type ConfusionMatrixFigureOptions, type MistakesFigureOptions,
+  type ConfusionMatrixFigureOptions, type MistakesFigureOptions, type ProbabilityFigureOptions,
 } from './evaluation/report';
+export { topProbabilities, confidenceByOutcome, CONFIDENCE_EDGES, type ConfidenceBin } from './evaluation/confidence';
+export { confidenceFigure } from './evaluation/confidence-figure';
 export { showClassMetrics } from './present/show';
 export { heatmap, type HeatmapOptions } from './charts/heatmap';
 
@@ -106,6 +108,8 @@ export { preprocessDigit, preprocessDigitFile, singleDigitSet, type PreprocessOp
 export { stepsFigure } from './handwriting/steps-figure';
 export { samplesDir, sampleDigit, listSamples, type SampleFile } from './handwriting/samples';
 export { recogniseDigit, recogniseDigits, type Recognition, type RecognitionFailure } from './handwriting/recognise';
+export { rotateImage, sideBySide, fadeInk } from './handwriting/hard-cases';
+export { readWithScratchNet, type ScratchReading } from './handwriting/recognise-scratch';
 
 // ---- For reports and your own projects (no single chapter) -------------------
 export { dataFigures, type NamedFigure } from './reports/series-figures';

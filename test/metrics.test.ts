@@ -10,7 +10,9 @@ import { loadMnist } from '../lib/data/mnist';
 import { toTensors } from '../lib/data/tensors';
 import { classMetrics, confusionMatrix, misclassified, mostConfusedPairs, normaliseRows } from '../lib/evaluation/metrics';
 import { predictedLabels, predictProbabilities } from '../lib/evaluation/predict';
-import { classMetricsTable, confusionMatrixFigure, metricsTableRows, mistakesFigure, probabilityBarFigure } from '../lib/evaluation/report';
+import { classMetricsTable, confusionMatrixFigure, metricsTableRows, mistakesFigure, probabilityBarFigure, probabilityLabel } from '../lib/evaluation/report';
+import { confidenceByOutcome, topProbabilities } from '../lib/evaluation/confidence';
+import { confidenceFigure } from '../lib/evaluation/confidence-figure';
 import { buildCnn } from '../lib/models/cnn';
 import { buildMlp } from '../lib/models/mlp';
 import { evaluateModel, trainModel } from '../lib/train/train';
@@ -265,5 +267,61 @@ describe('on a small real model', () => {
     expectWellFormed(bars.svg);
     expect(texts(bars.svg)).toEqual(expect.arrayContaining(['Your digit', 'digit', 'probability (%)', '0', '9']));
     expect(bars.svg.match(/aria-roledescription="bar"/g)).toHaveLength(10);
+  });
+});
+
+describe('confidence of right and wrong answers', () => {
+  // Four images of three classes: sure and right, sure and wrong, hesitant and right, hesitant and wrong.
+  const probabilities = [
+    0.999, 0.0005, 0.0005,
+    0.002, 0.995, 0.003,
+    0.3, 0.3, 0.4,
+    0.6, 0.3, 0.1,
+  ];
+  const labels = [0, 0, 2, 1];
+
+  test('topProbabilities takes the largest of each row', () => {
+    expect(Array.from(topProbabilities(probabilities, 3))).toEqual([0.999, 0.995, 0.4, 0.6]);
+  });
+
+  test('confidenceByOutcome counts right and wrong answers per bin, the last bin closed at 1', () => {
+    const bins = confidenceByOutcome(labels, probabilities, { classes: 3, edges: [0, 0.5, 0.99, 1] });
+    expect(bins.map((bin) => bin.label)).toEqual(['0–50%', '50–99%', '99–100%']);
+    expect(bins.map((bin) => [bin.right, bin.wrong])).toEqual([[1, 0], [0, 1], [1, 1]]);
+    expect(confidenceByOutcome([1], [0, 1, 0], { classes: 3, edges: [0, 0.5, 1] })[1].right).toBe(1);
+    expect(() => confidenceByOutcome(labels, probabilities, { classes: 3, edges: [0, 0.9, 0.5, 1] })).toThrow(/rise from 0 to 1/);
+    expect(() => confidenceByOutcome([0], probabilities, { classes: 3 })).toThrow(/1 labels but probabilities for 4 images/);
+  });
+
+  test('on real test digits the network is surer of its right answers', async () => {
+    const testSet = firstImages((await loadMnist()).test, 300);
+    // A "network" that knows the label but hesitates on every tenth image and then picks the next digit.
+    const rows = Array.from(testSet.labels).flatMap((label, i) => {
+      const row = new Array<number>(10).fill(0.001);
+      if (i % 10 === 0) { row[(label + 1) % 10] = 0.55; row[label] = 0.441; } else row[label] = 0.991;
+      return row;
+    });
+    const bins = confidenceByOutcome(testSet.labels, rows);
+    expect(bins.reduce((sum, bin) => sum + bin.wrong, 0)).toBe(30);
+    expect(bins[1].wrong).toBe(30);
+    expect(bins[3].right).toBe(270);
+    const figure = await confidenceFigure(bins, { title: 'Sure and unsure' });
+    expectWellFormed(figure.svg);
+    expect(texts(figure.svg)).toEqual(expect.arrayContaining(['Sure and unsure', 'right answers (270)', 'wrong answers (30)', '270', '30', '99–99.9%']));
+    expect(figure.svg.match(/aria-roledescription="bar"/g)).toHaveLength(2 * bins.length);
+  });
+});
+
+describe('the probability chart', () => {
+  test('labels every bar, even when one digit takes almost everything', async () => {
+    expect([1, 0.99996, 0.5, 0.0123, 0.00004, 0].map(probabilityLabel)).toEqual(['100%', '>99.99%', '50.00%', '1.23%', '<0.01%', '0%']);
+    const sure = [1e-9, 2e-7, 0.99996, 3e-5, 1e-8, 1e-6, 2e-9, 1e-10, 5e-6, 3e-8];
+    const figure = await probabilityBarFigure(sure, { title: 'Sure', trueDigit: 3 });
+    expectWellFormed(figure.svg);
+    const shown = texts(figure.svg);
+    expect(shown).toEqual(expect.arrayContaining(['Sure', '>99.99%', 'prediction', 'true digit', 'probability, log scale', '1e-10']));
+    expect(shown.filter((text) => text === '<0.01%')).toHaveLength(9);
+    expect(figure.svg.match(/aria-roledescription="bar"/g)).toHaveLength(10);
+    expect(figure.svg.match(/aria-roledescription="point"/g)).toHaveLength(10);
   });
 });

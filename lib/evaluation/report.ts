@@ -1,14 +1,14 @@
 /**
  * Evaluation results as notebooks show them: a per-class metrics table, the
  * confusion matrix as a heatmap, the mistakes as images, and one image's
- * class probabilities as bars.
+ * class probabilities as bars (in probability-figure.ts).
  */
-import { barChart } from '../charts/bar-chart';
 import type { Figure } from '../charts/figure';
 import { heatmap } from '../charts/heatmap';
 import { imageGrid } from '../charts/image-grid';
 import type { DigitSet } from '../data/digit-set';
 import { formatPercent, markdownTable } from '../base/format';
+export { probabilityBarFigure, probabilityLabel, type ProbabilityFigureOptions } from './probability-figure';
 import { type AveragedMetrics, type ClassificationMetrics, type CountMatrix, type Mistake, normaliseRows } from './metrics';
 
 
@@ -97,15 +97,4 @@ export function mistakesFigure(set: DigitSet, mistakes: readonly Mistake[], opti
       title: title ?? `${shown.length} of ${mistakes.length} mistakes, most confident first (true \u2192 predicted, confidence)`,
     },
   );
-}
-
-/**
- * One image's class probabilities as bars, in percent, one bar per digit.
- *
- * Introduced in chapter 06 (Evaluating a classifier, notebooks/06-evaluating-a-classifier.ipynb).
- */
-export function probabilityBarFigure(probabilities: ArrayLike<number>, options: { readonly title?: string } = {}): Promise<Figure> {
-  const { title = 'Predicted probability of each digit' } = options;
-  const values = Array.from(probabilities, (p) => 100 * p);
-  return barChart(values.map((_, digit) => String(digit)), values, { title, xLabel: 'digit', yLabel: 'probability (%)' });
 }
