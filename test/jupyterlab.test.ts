@@ -85,6 +85,8 @@ function outputProblem(expected: ExpectedOutput, shown: RenderedOutput): string 
 const missing = browserTestsSkipped() ? [] : missingBrowserTestTools();
 
 if (browserTestsSkipped()) {
+  // Jest lists a wholly skipped file by its totals only: say why here too.
+  console.warn(`JupyterLab browser tests skipped: ${SKIP_BROWSER_TESTS_ENV}=${process.env[SKIP_BROWSER_TESTS_ENV]} (unset it to run them).`);
   describe(`JupyterLab 4 in Chromium (skipped: ${SKIP_BROWSER_TESTS_ENV}=${process.env[SKIP_BROWSER_TESTS_ENV]})`, () => {
     test.skip('every notebook opened untrusted shows its charts and tables', () => undefined);
     test.skip(`${LIVE_CHAPTER} runs from Run → Run All Cells with live training output`, () => undefined);
