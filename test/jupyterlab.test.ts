@@ -142,6 +142,8 @@ if (browserTestsSkipped()) {
           else counts[want.kind === 'chart' ? 'chartsShown' : 'markdownShown'] += 1;
         });
       });
+      // Every chapter shows results; a notebook without a chart or table would pass the rest unchecked.
+      expect(counts.charts + counts.markdown).toBeGreaterThan(0);
       if (problems.length > 0) problems.push(`(screenshot: ${await screenshot(name)})`);
       expect(problems).toEqual([]);
       expect({ charts: counts.chartsShown, markdown: counts.markdownShown }).toEqual({ charts: counts.charts, markdown: counts.markdown });
