@@ -8,16 +8,21 @@ import * as path from 'node:path';
 import { chapterOfExercise } from './exercises-of';
 import { exerciseCell, type Notebook } from './notebook';
 
+/** Every `## Exercise NN.M` section of a solutions file that has a ```ts block: its id and that block's code, in order. */
+export function solutionSections(markdown: string): { id: string; code: string }[] {
+  return markdown
+    .split(/^## Exercise /m)
+    .slice(1)
+    .flatMap((section) => {
+      const id = /^(\d\d\.\d+)\s*$/.exec(section.split('\n')[0])?.[1];
+      const code = /^```(?:ts|typescript)[ \t]*\n([\s\S]*?)^```/m.exec(section)?.[1];
+      return id !== undefined && code !== undefined ? [{ id, code: code.replace(/\n$/, '') }] : [];
+    });
+}
+
 /** The solution code of each exercise in one solutions file, by id. */
 export function parseSolutions(markdown: string): Map<string, string> {
-  const solutions = new Map<string, string>();
-  const sections = markdown.split(/^## Exercise /m).slice(1);
-  for (const section of sections) {
-    const id = /^(\d\d\.\d+)\s*$/m.exec(section.split('\n')[0])?.[1];
-    const code = /^```(?:ts|typescript)[ \t]*\n([\s\S]*?)^```/m.exec(section)?.[1];
-    if (id && code !== undefined) solutions.set(id, code.replace(/\n$/, ''));
-  }
-  return solutions;
+  return new Map(solutionSections(markdown).map(({ id, code }) => [id, code]));
 }
 
 /** The solutions file of a chapter in a folder (`04-*.md`), or undefined when there is none. */
