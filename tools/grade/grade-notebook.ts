@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { PROJECT_DIR_ENV, writeFileAtomic, type ProfileName } from '@mnist-ts/lib';
 import { executeNotebook, NotebookTimeout } from '../notebook/execute';
 import { exercisesOfNotebook } from './exercises-of';
-import { type Notebook, readNotebook } from './notebook';
+import { type GradedCell, type Notebook, readNotebook } from './notebook';
 import { fillStarters, loadSolutions } from './solutions';
 import { type ExerciseGrade, gradeExercise, otherCellErrors } from './verdicts';
 
@@ -36,6 +36,15 @@ export interface NotebookGrade {
   /** Sentences on failures outside the exercises: cells that raised, a missing solution, a time limit. */
   readonly problems: readonly string[];
   readonly seconds: number;
+}
+
+/**
+ * The grades of the given exercises in a notebook already executed (by
+ * `executeNotebook`, or the notebook test): for a test that has run a notebook
+ * anyway and wants to know how its exercises fared without running it again.
+ */
+export function gradeExecuted(exercises: readonly string[], executedCells: readonly GradedCell[]): ExerciseGrade[] {
+  return exercises.map((id) => gradeExercise(id, executedCells));
 }
 
 /** True when a file lies inside the folder (at any depth). */
@@ -97,7 +106,7 @@ export async function gradeNotebook(notebookPath: string, options: GradeOptions,
     }
     const executed = await readNotebook(outputPath);
     problems.push(...otherCellErrors(executed.cells));
-    return done(exercises.map((id) => gradeExercise(id, executed.cells)), problems);
+    return done(gradeExecuted(exercises, executed.cells), problems);
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
     if (staging !== undefined) await fs.rm(staging, { recursive: true, force: true });

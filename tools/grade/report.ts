@@ -28,13 +28,8 @@ export function totalsLine(results: readonly NotebookGrade[]): string {
   return `Total: ${passed} of ${graded} exercises passed in ${results.length} notebook${results.length === 1 ? '' : 's'}.`;
 }
 
-/**
- * The table for the terminal: a row per notebook, a column per exercise (a
- * mark, blank where the notebook does not have that exercise), the notebook's
- * total; then how many notebooks passed each exercise, the overall total, and
- * every failure's message and every problem, notebook by notebook.
- */
-export function formatTable(results: readonly NotebookGrade[]): string {
+/** A table of notebooks x exercises: a mark per exercise (blank where a notebook lacks it), each notebook's total, and how many passed each exercise. */
+function markTable(results: readonly NotebookGrade[]): string[] {
   const columns = exerciseColumns(results);
   const rows = results.map((r) => {
     const byId = new Map(r.grades.map((g) => [g.exercise, g.status]));
@@ -45,6 +40,21 @@ export function formatTable(results: readonly NotebookGrade[]): string {
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(table[0]), rule, ...rows.map(line), rule, line(table[table.length - 1])];
+}
+
+/** The chapters a notebook's exercises belong to, as a key: notebooks of the same chapter share a table. */
+const chaptersOf = (result: NotebookGrade) => [...new Set(result.grades.map((g) => g.exercise.split('.')[0]))].join(' ');
+
+/**
+ * The report for the terminal: a table per chapter (notebooks x exercises,
+ * see `markTable`), the legend, the overall total, then every failure's
+ * message and every problem, notebook by notebook.
+ */
+export function formatTable(results: readonly NotebookGrade[]): string {
+  const groups = new Map<string, NotebookGrade[]>();
+  for (const result of results) groups.set(chaptersOf(result), [...(groups.get(chaptersOf(result)) ?? []), result]);
+  const tables = [...groups.values()].flatMap((group, i) => [...(i > 0 ? [''] : []), ...markTable(group)]);
   const legend = `${MARKS.passed} passed   ${MARKS.failed} failed   ${MARKS['not attempted']} not attempted   ${MARKS['not run']} not run (the notebook could not be executed)`;
   const details = results.flatMap((r) => {
     const untouched = r.grades.filter((g) => g.status === 'not attempted');
@@ -55,7 +65,7 @@ export function formatTable(results: readonly NotebookGrade[]): string {
     ];
     return notes.length ? ['', `${r.notebook} (${r.seconds.toFixed(0)} s):`, ...notes] : [];
   });
-  return [line(table[0]), rule, ...rows.map(line), rule, line(table[table.length - 1]), '', legend, totalsLine(results), ...details].join('\n');
+  return [...tables, '', legend, totalsLine(results), ...details].join('\n');
 }
 
 /** One JSON object per exercise and notebook, one a line. */
