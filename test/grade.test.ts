@@ -100,8 +100,13 @@ describe('grading the practice notebook', () => {
     expect(solved.stderr).toContain('Grading');
     expect(solved.code).toBe(0);
     expect(jsonLines(solved.stdout).map((l) => [l.exercise, l.status])).toEqual(PRACTICE_EXERCISES.map((id) => [id, 'passed']));
-    const untouched = await grade(['--json', practice]);
+    const kept = await fs.mkdtemp(path.join(os.tmpdir(), 'grade-kept-'));
+    const untouched = await grade(['--json', '--keep-executed', kept, practice]);
     expect(untouched.code).toBe(0);
+    // The executed notebook is kept under the path given, flattened, with the verdicts in its outputs.
+    const executed = readCells(path.join(kept, practice.split(path.sep).filter(Boolean).join('__')));
+    expect(executed.filter((cell) => JSON.stringify(cell.outputs ?? []).includes('vnd.mnist-ts.verdict+json'))).toHaveLength(3);
+    await fs.rm(kept, { recursive: true, force: true });
     const lines = jsonLines(untouched.stdout);
     expect(lines.map((l) => [l.exercise, l.passed, l.status])).toEqual(PRACTICE_EXERCISES.map((id) => [id, false, 'not attempted']));
     expect(lines.every((l) => l.notebook === practice && l.message.includes('TODO'))).toBe(true);

@@ -22,6 +22,7 @@ interface Options {
   csv?: string;
   withSolutions: boolean;
   solutionsDir?: string;
+  keepExecuted?: string;
   paths: string[];
 }
 
@@ -44,6 +45,7 @@ function parse(argv: string[]): Options {
     else if (arg === '--csv') options.csv = value();
     else if (arg === '--with-solutions') options.withSolutions = true;
     else if (arg === '--solutions') options.solutionsDir = value();
+    else if (arg === '--keep-executed') options.keepExecuted = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(
         usage('grade', '[options] <notebook.ipynb or folder...>', [
@@ -54,6 +56,7 @@ function parse(argv: string[]): Options {
           ['--csv <file>', 'also write a class sheet: a row per notebook, a column per exercise, totals'],
           ['--with-solutions', 'put the reference solutions in place of the starter cells and grade that'],
           ['--solutions <folder>', 'where the reference solutions are (default: notebooks/solutions of the project)'],
+          ['--keep-executed <folder>', 'keep each executed notebook there, to see what the grader saw'],
           ['--help, -h', 'this help'],
         ]),
       );
@@ -84,6 +87,11 @@ async function notebooksAt(given: string): Promise<string[]> {
   return found;
 }
 
+/** The file name an executed notebook is kept under: its path as given, flattened (`alice/04-x.ipynb` → `alice__04-x.ipynb`). */
+function executedName(notebook: string): string {
+  return path.normalize(notebook).split(path.sep).filter((part) => part !== '' && part !== '.' && part !== '..').join('__');
+}
+
 async function main(argv: string[]): Promise<number> {
   let options: Options;
   try {
@@ -103,7 +111,8 @@ async function main(argv: string[]): Promise<number> {
   const results: NotebookGrade[] = [];
   for (const [i, notebook] of notebooks.entries()) {
     console.error(`Grading ${notebook} (${i + 1} of ${notebooks.length}, profile ${options.profile}, limit ${options.timeoutSeconds} s)...`);
-    const settings = { projectDir: project, profile: options.profile, timeoutSeconds: options.timeoutSeconds, solutionsDir };
+    const executedPath = options.keepExecuted === undefined ? undefined : path.resolve(callerDir(), options.keepExecuted, executedName(notebook));
+    const settings = { projectDir: project, profile: options.profile, timeoutSeconds: options.timeoutSeconds, solutionsDir, executedPath };
     results.push(await gradeNotebook(path.resolve(callerDir(), notebook), settings, notebook));
   }
   if (options.csv !== undefined) {
