@@ -102,7 +102,8 @@ export async function gradeNotebook(notebookPath: string, options: GradeOptions,
       const why = error instanceof NotebookTimeout
         ? `not graded: the notebook ran over its time limit of ${error.seconds} s and was stopped`
         : `not graded: ${(error as Error).message}`;
-      return done(exercises.map((exercise) => ({ exercise, status: 'not run', message: why })), [...problems, why]);
+      // Each exercise says why it was not graded; a notebook without exercises says it once.
+      return done(exercises.map((exercise) => ({ exercise, status: 'not run', message: why })), exercises.length ? problems : [...problems, why]);
     }
     const executed = await readNotebook(outputPath);
     problems.push(...otherCellErrors(executed.cells));
