@@ -126,3 +126,4 @@ export { registerWasmTrainingKernels, WasmAdamOptimizer } from 'tfjs-backend-was
 export { WrongAnswer, NotAttempted, given, givenNumber, givenFunction, expectThat, isTodo, describeValue } from './exercises/exercise';
 export type { Exercise, ExerciseSet } from './exercises/exercise';
 export { formatVerdict } from './present/exercise';
+export { registerExercises } from './exercises/registry';

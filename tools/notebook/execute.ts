@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { writeFileAtomic, PROFILE_ENV, type ProfileName } from '@mnist-ts/lib';
 import { checkJupyter, jupyterCommand, writeTslabKernelSpec } from './kernel';
-
-const run = promisify(execFile);
 
 /** Something that went wrong in one cell of a notebook. */
 export interface NotebookProblem {
@@ -28,6 +25,19 @@ export interface ExecuteOptions {
   readonly outputPath?: string;
   /** Seconds one cell may take; default 1800. */
   readonly cellTimeoutSeconds?: number;
+  /**
+   * Seconds the whole notebook may take; default no limit. Past it, Jupyter is
+   * stopped (and with it the kernel) and `executeNotebook` rejects with a
+   * `NotebookTimeout`.
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Runs the cells after one that failed, as a grader needs; default false.
+   * tslab cancels every request it receives in the 200 ms after a failed cell,
+   * and nbclient sends the next cell at once, so without a pause after a
+   * failure every later cell is skipped.
+   */
+  readonly continueAfterErrors?: boolean;
   /** Extra environment for the kernel. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -43,7 +53,7 @@ export interface NotebookCell {
   cell_type: string;
   source: string | string[];
   execution_count?: number | null;
-  metadata?: { execution?: Record<string, string> };
+  metadata?: { execution?: Record<string, string>; execution_failed?: boolean };
   outputs?: {
     output_type: string;
     name?: string;
@@ -52,6 +62,14 @@ export interface NotebookCell {
     evalue?: string;
     data?: Record<string, unknown>;
   }[];
+}
+
+/** Why `executeNotebook` gave up on a notebook that ran over its time limit. */
+export class NotebookTimeout extends Error {
+  constructor(notebook: string, readonly seconds: number) {
+    super(`${notebook} did not finish within its limit of ${seconds} s and was stopped`);
+    this.name = 'NotebookTimeout';
+  }
 }
 
 const joinText = (text: string | string[] | undefined) => (Array.isArray(text) ? text.join('') : (text ?? ''));
@@ -98,10 +116,12 @@ export async function executeNotebook(notebookPath: string, options: ExecuteOpti
       `--ExecutePreprocessor.timeout=${options.cellTimeoutSeconds ?? 1800}`,
       '--output-dir', workDir, '--output', name, path.resolve(notebookPath),
     ];
+    if (options.continueAfterErrors) args.push('--config', await writePauseAfterErrors(workDir));
     const env = { ...process.env, ...options.env, JUPYTER_PATH: workDir, [PROFILE_ENV]: options.profile };
     try {
-      await run(jupyterCommand(), args, { cwd: path.dirname(path.resolve(notebookPath)), env, maxBuffer: 64 * 1024 * 1024 });
+      await runJupyter(args, { cwd: path.dirname(path.resolve(notebookPath)), env, timeoutSeconds: options.timeoutSeconds, workDir });
     } catch (error) {
+      if (error instanceof TimeLimitReached) throw new NotebookTimeout(name, error.seconds);
       const stderr = (error as { stderr?: string }).stderr ?? '';
       // A dying kernel writes its own last words (an uncaught error, "out of memory") before
       // nbclient's traceback: keep those lines as well as the traceback's end.
@@ -117,5 +137,104 @@ export async function executeNotebook(notebookPath: string, options: ExecuteOpti
     return { outputPath, problems, seconds: (Date.now() - started) / 1000 };
   } finally {
     await fs.rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes an nbconvert configuration that waits half a second after a failed
+ * cell, past tslab's 200 ms of cancelling (tslab's jupyter.js, "Sleep 200ms to
+ * abort all pending tasks"), so the next cell runs. It also marks the failed
+ * cell (`"execution_failed": true` in its metadata): tslab reports an error on
+ * standard error like any warning, and only the reply says the cell failed.
+ * Returns the configuration's path.
+ */
+async function writePauseAfterErrors(workDir: string): Promise<string> {
+  const file = path.join(workDir, 'continue_after_errors_config.py');
+  const config = [
+    'import time',
+    '',
+    'def _pause_after_error(cell, **kwargs):',
+    '    cell.metadata["execution_failed"] = True',
+    '    time.sleep(0.5)',
+    '',
+    'c.ExecutePreprocessor.on_cell_error = _pause_after_error',
+    '',
+  ];
+  await fs.writeFile(file, config.join('\n'));
+  return file;
+}
+
+/** Raised by `runJupyter` when the time limit stopped it. */
+class TimeLimitReached extends Error {
+  constructor(readonly seconds: number) {
+    super(`stopped after ${seconds} s`);
+  }
+}
+
+interface RunJupyterOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly timeoutSeconds?: number;
+  /** The private folder of this run: every process of the run (the kernel too) names it on its command line. */
+  readonly workDir: string;
+}
+
+/** The end of a long text, for error messages that keep only the last lines anyway. */
+const KEEP_STDERR = 256 * 1024;
+
+/**
+ * Runs Jupyter with the arguments; rejects with its standard error when it
+ * fails, or with `TimeLimitReached` after the time limit. At the limit Jupyter
+ * gets SIGTERM, on which nbclient shuts its kernel down; whatever of the run is
+ * still alive ten seconds later is killed.
+ */
+function runJupyter(args: readonly string[], options: RunJupyterOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(jupyterCommand(), args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let timedOut = false;
+    let killer: NodeJS.Timeout | undefined;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-KEEP_STDERR);
+    });
+    const limit = options.timeoutSeconds;
+    const timer = limit === undefined ? undefined : setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      killer = setTimeout(() => void killRun(options.workDir), 10_000);
+    }, limit * 1000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) {
+        clearTimeout(killer);
+        // nbclient shuts the kernel down on SIGTERM; make sure nothing of the run outlives it.
+        void killRun(options.workDir).then(() => reject(new TimeLimitReached(limit ?? 0)));
+      } else if (code === 0) resolve();
+      else reject(Object.assign(new Error(`${jupyterCommand()} exited with ${signal ?? `code ${code}`}`), { stderr }));
+    });
+  });
+}
+
+/**
+ * Kills every process whose command line names the run's private folder (the
+ * kernel is started from a launcher inside it), by process id. Linux only:
+ * elsewhere there is no /proc to read, and nbclient's own shutdown must do.
+ */
+async function killRun(workDir: string): Promise<void> {
+  const entries = await fs.readdir('/proc').catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const commandLine = await fs.readFile(path.join('/proc', entry, 'cmdline'), 'utf8').catch(() => '');
+    if (commandLine.includes(workDir)) {
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   }
 }
