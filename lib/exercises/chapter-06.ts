@@ -34,6 +34,7 @@ function randomPredictions(seed: number, count: number): { probabilities: Float3
 
 /** An object's numeric field, or a hint naming it. */
 function field(answer: unknown, name: string): number {
+  given(answer);
   expectThat(typeof answer === 'object' && answer !== null, `return an object with the fields the task names, not ${describeValue(answer)}`);
   return givenNumber((answer as Record<string, unknown>)[name], `the field \`${name}\``);
 }
