@@ -3,7 +3,7 @@
  * the quick profile; any error or standard-error output fails the test and
  * names the notebook and the cell.
  */
-import { promises as fs, readdirSync } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { executeNotebook, findProblems, formatProblems, type NotebookCell as Cell } from '../tools/notebook/execute';
@@ -51,5 +51,62 @@ describe.each(notebooks)('%s', (name) => {
     expect(formatProblems(findProblems(name, committed.cells))).toBe('');
     expect(markdownOutputs(committed.cells).some((text) => text.includes('Profile **full**'))).toBe(true);
     expectStaticCharts(committed.cells);
+  });
+});
+
+/** The source of every code cell of a notebook, joined. */
+const codeOf = (cells: Cell[]) => cells.filter((cell) => cell.cell_type === 'code').map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source)).join('\n');
+const readCells = (name: string) => (JSON.parse(readFileSync(path.join(notebooksDir, name), 'utf8')) as { cells: Cell[] }).cells;
+const notebookNamed = (part: string) => {
+  const found = notebooks.find((name) => name.includes(part));
+  if (!found) throw new Error(`no notebook named *${part}*`);
+  return found;
+};
+
+describe('the series builds before it calls', () => {
+  test('learning from data comes before the multilayer perceptrons, and those before the CNNs', () => {
+    const order = ['learning-from-data', 'multilayer-perceptrons', 'convolutional-networks'].map((part) => notebooks.indexOf(notebookNamed(part)));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(order).size).toBe(3);
+  });
+
+  test('the MLP chapter writes its model with tf.sequential or tf.model and tf.layers.dense, and its own training step', () => {
+    const code = codeOf(readCells(notebookNamed('multilayer-perceptrons')));
+    expect(code).toMatch(/tf\.(sequential|model)\(/);
+    expect(code).toMatch(/tf\.layers\.dense\(/);
+    expect(code).toMatch(/tf\.variableGrads\(|\.computeGradients\(|\.minimize\(/);
+  });
+
+  test('the CNN chapter writes its model with tf.layers.conv2d', () => {
+    expect(codeOf(readCells(notebookNamed('convolutional-networks')))).toMatch(/tf\.layers\.conv2d\(/);
+  });
+
+  test.each(notebooks)('%s ends with a questionnaire whose answers are folded, then its run time', (name) => {
+    const cells = readCells(name);
+    const markdown = cells.filter((cell) => cell.cell_type === 'markdown').map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source)).join('\n');
+    expect(markdown).toMatch(/^## Questionnaire/m);
+    expect(markdown).toMatch(/<details><summary>Answer<\/summary>/);
+    const last = cells[cells.length - 1];
+    expect(last.cell_type).toBe('code');
+    expect(Array.isArray(last.source) ? last.source.join('') : last.source).toMatch(/^showRunTime\(\);?\s*$/);
+  });
+});
+
+describe("the README's table of notebooks", () => {
+  const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const rows = new Map(
+    [...readme.matchAll(/^\| (\d\d) \| \[[^\]]+\]\(notebooks\/([^)]+\.ipynb)\) \|.*\| (\d+) \| ([^|]+) \|$/gm)].map((m) => [m[2], { exercises: Number(m[3]), runTime: m[4].trim() }]),
+  );
+
+  test('lists every notebook, in order', () => {
+    expect([...rows.keys()]).toEqual(notebooks);
+  });
+
+  test.each(notebooks)('%s: its exercises and the full-run time the notebook shows', (name) => {
+    const cells = readCells(name);
+    const starters = cells.filter((cell) => (cell.metadata as { mnist_ts?: { role?: string } } | undefined)?.mnist_ts?.role === 'starter').length;
+    const shown = (cells[cells.length - 1].outputs ?? []).map((output) => String(output.data?.['text/plain'] ?? '')).join('');
+    const runTime = /has run for \*\*([^*]+)\*\*/.exec(shown)?.[1];
+    expect(rows.get(name)).toEqual({ exercises: starters, runTime });
   });
 });

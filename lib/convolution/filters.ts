@@ -5,7 +5,7 @@ import { valueMapsFigure, type ValueMap } from '../charts/value-maps';
 export interface FiltersOptions {
   /** The convolution layer whose filters to draw; default the model's first Conv2D layer. */
   readonly layer?: string;
-  /** Side in screen pixels of each drawn filter; default 56. */
+  /** Side in screen pixels of each drawn filter; default 100 for a layer over one input channel, else 56. */
   readonly tileSize?: number;
   readonly title?: string;
 }
@@ -38,6 +38,6 @@ export async function filtersFigure(model: tfl.LayersModel, options: FiltersOpti
   const columns = inChannels === 1 ? Math.min(filters, 8) : inChannels;
   return valueMapsFigure(maps, {
     title: options.title ?? `${layer.name}: ${filters} learned ${kRows}×${kCols} filters${inChannels > 1 ? ` over ${inChannels} input channels (one row per filter)` : ''}`,
-    tileSize: options.tileSize ?? 56, columns, shading: 'signed',
+    tileSize: options.tileSize ?? (inChannels === 1 ? 100 : 56), columns, shading: 'signed',
   });
 }
