@@ -83,7 +83,7 @@ function valueBins(pixels: Uint8Array, transform: PixelTransform): HistogramBin[
 }
 
 /** The background pixels (value 0, bin 0) in their own colour. */
-const BACKGROUND: HistogramHighlight = { bin: 0, label: 'background (pixel value 0)', othersLabel: 'ink (pixel values 1 to 255)' };
+const BACKGROUND: HistogramHighlight = { bin: 0, label: 'background (original value 0)', othersLabel: 'ink (original values 1 to 255)' };
 
 /** Draws pixel values, one bar per value, background set apart, counts on a log axis. */
 function pixelValueHistogram(pixels: Uint8Array, transform: PixelTransform, labels: { title: string; xLabel: string }): Promise<Figure> {
