@@ -7,14 +7,13 @@ import { type DigitSet, NUM_CLASSES } from '../lib/data/digit-set';
 import { loadMnist } from '../lib/data/mnist';
 import { TODO } from '../lib/exercises/exercise';
 import { exercisesOfChapter, runCheck } from '../lib/exercises/registry';
+import { status } from './support/verdicts';
 
 let train: DigitSet;
 let testSet: DigitSet;
 beforeAll(async () => {
   ({ train, test: testSet } = await loadMnist());
 });
-
-const status = async (id: string, answer: unknown) => (await runCheck(id, answer)).status;
 
 test('chapters 01 and 02 have five exercises each, and each reads TODO as not attempted', async () => {
   expect(exercisesOfChapter(1)).toEqual(['01.1', '01.2', '01.3', '01.4', '01.5']);

@@ -1,16 +1,6 @@
 /** Chapter 03's checks: right answers pass, TODO is "not attempted", typical mistakes fail with a hint that does not give the answer. */
 import { TODO } from '../lib/exercises/exercise';
-import { runCheck } from '../lib/exercises/registry';
-
-async function status(id: string, answer: unknown): Promise<string> {
-  return (await runCheck(id, answer)).status;
-}
-
-async function hint(id: string, answer: unknown): Promise<string> {
-  const verdict = await runCheck(id, answer);
-  expect(verdict.status).toBe('failed');
-  return verdict.message;
-}
+import { hint, status } from './support/verdicts';
 
 test('every exercise of chapter 03 reads TODO as not attempted', async () => {
   for (const id of ['03.1', '03.2', '03.3', '03.4', '03.5', '03.6']) expect(await status(id, TODO)).toBe('not attempted');

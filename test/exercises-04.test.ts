@@ -9,23 +9,13 @@ import { useBestBackend } from '../lib/backend/select';
 import { profileByName, PROFILE_ENV } from '../lib/base/profile';
 import { loadMnist, mnistForProfile } from '../lib/data/mnist';
 import { TODO } from '../lib/exercises/exercise';
-import { runCheck } from '../lib/exercises/registry';
+import { hint, status } from './support/verdicts';
 import { buildMlp } from '../lib/models/mlp';
 import { trainModel } from '../lib/train/train';
 
 beforeAll(async () => {
   await useBestBackend({ backend: 'wasm', log: null });
 });
-
-async function status(id: string, answer: unknown): Promise<string> {
-  return (await runCheck(id, answer)).status;
-}
-
-async function hint(id: string, answer: unknown): Promise<string> {
-  const verdict = await runCheck(id, answer);
-  expect(verdict.status).toBe('failed');
-  return verdict.message;
-}
 
 test('every chapter-04 starter reads as not attempted', async () => {
   for (const id of ['04.1', '04.2', '04.3', '04.4', '04.5', '04.6']) expect(await status(id, TODO)).toBe('not attempted');

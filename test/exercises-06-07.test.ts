@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { TODO } from '../lib/exercises/exercise';
 import { runCheck } from '../lib/exercises/registry';
+import { status } from './support/verdicts';
 import { currentProfile } from '../lib/base/profile';
 import { loadMnist, mnistForProfile } from '../lib/data/mnist';
 import type { GrayImage } from '../lib/handwriting/gray-image';
@@ -18,10 +19,6 @@ const top = (p: Float32Array, i: number): number => {
   const row = Array.from(p.subarray(i * 10, i * 10 + 10));
   return row.indexOf(Math.max(...row));
 };
-
-async function status(id: string, answer: unknown): Promise<string> {
-  return (await runCheck(id, answer)).status;
-}
 
 describe('chapter 06 checks', () => {
   test('06.1 precision and recall from a matrix', async () => {
