@@ -109,7 +109,6 @@ export { stepsFigure } from './handwriting/steps-figure';
 export { samplesDir, sampleDigit, listSamples, type SampleFile } from './handwriting/samples';
 export { recogniseDigit, recogniseDigits, type Recognition, type RecognitionFailure } from './handwriting/recognise';
 export { rotateImage, sideBySide, fadeInk } from './handwriting/hard-cases';
-export { readWithScratchNet, type ScratchReading } from './handwriting/recognise-scratch';
 
 // ---- For reports and your own projects (no single chapter) -------------------
 export { dataFigures, type NamedFigure } from './reports/series-figures';

@@ -1,19 +1,13 @@
 /**
  * The pictures chapter 07 makes hard on purpose (turned, side by side,
- * faded), what the preparation then finds in them, and a prepared digit read
- * by the from-scratch network.
+ * faded), and what the preparation then finds in them.
  */
 import * as path from 'node:path';
-import { firstImages } from '../lib/data/digit-set';
-import { loadMnist } from '../lib/data/mnist';
 import { createGrayImage } from '../lib/handwriting/gray-image';
 import { fadeInk, rotateImage, sideBySide } from '../lib/handwriting/hard-cases';
 import { preprocessDigit } from '../lib/handwriting/preprocess';
 import { readImage } from '../lib/handwriting/read-image';
-import { readWithScratchNet } from '../lib/handwriting/recognise-scratch';
 import { samplesDir } from '../lib/handwriting/samples';
-import { trainScratchNet } from '../lib/scratch/train-scratch-net';
-import { TwoLayerNet } from '../lib/scratch/two-layer-net';
 
 const samplePath = (name: string): string => path.join(samplesDir(), name);
 
@@ -55,31 +49,5 @@ describe('pictures made hard on purpose', () => {
     expect(left.width * left.height).toBeLessThan(0.25 * whole.width * whole.height);
     expect(() => preprocessDigit(fadeInk(two, 0.05))).toThrow(/no ink found/);
     expect(() => fadeInk(two, 1.5)).toThrow(RangeError);
-  });
-});
-
-describe('readWithScratchNet', () => {
-  test('gives the forward pass of pixels / 255 and its most probable digit', () => {
-    const net = new TwoLayerNet({ seed: 3, weightScale: 0.05 });
-    const pixels = Uint8Array.from({ length: 784 }, (_, i) => (i * 37) % 256);
-    const set = { images: pixels, labels: Uint8Array.of(255), count: 1, rows: 28, cols: 28 };
-    const reading = readWithScratchNet(net, set);
-    const expected = Array.from(net.forward({ rows: 1, cols: 784, data: Float64Array.from(pixels, (v) => v / 255) }).probabilities.data);
-    expect(reading.probabilities).toEqual(expected);
-    expect(reading.digit).toBe(expected.indexOf(Math.max(...expected)));
-    expect(reading.confidence).toBe(expected[reading.digit]);
-  });
-
-  test('a briefly trained scratch network reads most prepared MNIST-like digits', async () => {
-    const mnist = await loadMnist();
-    const train = firstImages(mnist.train, 2000);
-    const test = firstImages(mnist.test, 100);
-    const { net } = await trainScratchNet(train, test, { epochs: 10, seed: 0 });
-    let right = 0;
-    for (let i = 0; i < test.count; i++) {
-      const one = { images: test.images.subarray(i * 784, (i + 1) * 784), labels: test.labels.subarray(i, i + 1), count: 1, rows: 28, cols: 28 };
-      if (readWithScratchNet(net, one).digit === test.labels[i]) right++;
-    }
-    expect(right).toBeGreaterThan(50);
   });
 });

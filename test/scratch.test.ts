@@ -415,4 +415,26 @@ describe('predictImage', () => {
     }
     expect(predictImage(net, mnist.test).label).toBe(7); // the first test image, a 7
   });
+
+  test('is the forward pass of pixels / 255 of a single-image set, and its most probable digit', () => {
+    const net = new TwoLayerNet({ seed: 3, weightScale: 0.05 });
+    const pixels = Uint8Array.from({ length: 784 }, (_, i) => (i * 37) % 256);
+    const set = { images: pixels, labels: Uint8Array.of(255), count: 1, rows: 28, cols: 28 };
+    const { label, probabilities } = predictImage(net, set);
+    const expected = Array.from(net.forward({ rows: 1, cols: 784, data: Float64Array.from(pixels, (v) => v / 255) }).probabilities.data);
+    expect(probabilities).toEqual(expected);
+    expect(label).toBe(expected.indexOf(Math.max(...expected)));
+  });
+
+  test('a briefly trained network reads most digits given one at a time, as chapter 07 gives them', async () => {
+    const train = firstImages(mnist.train, 2000);
+    const test = firstImages(mnist.test, 100);
+    const { net } = await trainScratchNet(train, test, { epochs: 10, seed: 0 });
+    let right = 0;
+    for (let i = 0; i < test.count; i++) {
+      const one = { images: test.images.subarray(i * 784, (i + 1) * 784), labels: test.labels.subarray(i, i + 1), count: 1, rows: 28, cols: 28 };
+      if (predictImage(net, one).label === test.labels[i]) right++;
+    }
+    expect(right).toBeGreaterThan(50);
+  });
 });

@@ -1,4 +1,5 @@
 /** Reads one image through the network from scratch: its digit and the probability of each digit. */
+import { rowArgmax } from '../base/argmax';
 import { digitInputRange } from './digit-batches';
 import type { DigitSet } from '../data/digit-set';
 import type { TwoLayerNet } from './two-layer-net';
@@ -14,13 +15,13 @@ export interface ScratchPrediction {
 /**
  * The network's prediction for image `index` of `set` (the first when
  * omitted): its pixels scaled to 0-1, one forward pass, the softmax outputs.
- * A single-image set of your own (chapter 07's `singleDigitSet`) works too.
+ * A single-image set of your own (the `digitSet` of chapter 07's
+ * `preprocessDigit`, or `singleDigitSet`) works too: chapter 07 reads your
+ * handwriting with it. The most probable digit is the lowest on a tie.
  *
  * Introduced in chapter 03 (Learning from data, notebooks/03-learning-from-data.ipynb).
  */
 export function predictImage(net: TwoLayerNet, set: DigitSet, index = 0): ScratchPrediction {
   const probabilities = Array.from(net.forward(digitInputRange(set, index, 1)).probabilities.data);
-  let label = 0;
-  for (let k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[label]) label = k;
-  return { label, probabilities };
+  return { label: rowArgmax(probabilities, 0, probabilities.length), probabilities };
 }
