@@ -1,5 +1,6 @@
 import type { ImageSet } from '../data/digit-set';
 import { Figure, escapeXml } from './figure';
+import { grayRunPaths } from './gray-runs';
 import { RIGHT_COLOR, TEXT_COLOR, WRONG_COLOR } from './theme';
 
 export interface ImageGridOptions {
@@ -32,30 +33,6 @@ export interface ImageGridOptions {
 }
 
 const GRAY_LEVELS = 32;
-
-/**
- * The path data of one image: pixels are grouped into GRAY_LEVELS shades,
- * and each row's run of same-shade pixels becomes one rectangle, so a digit
- * costs a few hundred path commands instead of 784 elements.
- */
-function shadePaths(pixels: Uint8Array, offset: number, rows: number, cols: number): Map<number, string> {
-  const paths = new Map<number, string[]>();
-  for (let y = 0; y < rows; y++) {
-    let x = 0;
-    while (x < cols) {
-      const level = Math.round((pixels[offset + y * cols + x] * (GRAY_LEVELS - 1)) / 255);
-      let end = x + 1;
-      while (end < cols && Math.round((pixels[offset + y * cols + end] * (GRAY_LEVELS - 1)) / 255) === level) end++;
-      if (level > 0) {
-        const list = paths.get(level) ?? [];
-        list.push(`M${x} ${y}h${end - x}v1h${x - end}z`);
-        paths.set(level, list);
-      }
-      x = end;
-    }
-  }
-  return new Map([...paths].map(([level, parts]) => [level, parts.join('')]));
-}
 
 /**
  * Draws grayscale images (MNIST digits) in a grid with an optional caption
@@ -98,10 +75,9 @@ export async function imageGrid(images: ImageSet, options: ImageGridOptions = {}
     parts.push(`<g transform="translate(${x} ${y})">`, `<rect width="${tileW}" height="${tileH}" fill="#000000"/>`);
     parts.push(`<g transform="scale(${scale})" shape-rendering="crispEdges">`);
     const offset = index * images.rows * images.cols;
-    for (const [level, d] of shadePaths(images.images, offset, images.rows, images.cols)) {
-      const gray = Math.round((level * 255) / (GRAY_LEVELS - 1));
-      parts.push(`<path fill="rgb(${gray},${gray},${gray})" d="${d}"/>`);
-    }
+    // Pixels grouped into GRAY_LEVELS shades; black (level 0) is the tile's background.
+    const levels = images.images.subarray(offset, offset + images.rows * images.cols).map((pixel) => Math.round((pixel * (GRAY_LEVELS - 1)) / 255));
+    parts.push(...grayRunPaths(levels, images.rows, images.cols, GRAY_LEVELS, 1));
     parts.push('</g>');
     if (captions) {
       const { text, color, bold } = captions[position];

@@ -1,4 +1,5 @@
 import { Figure, escapeXml } from './figure';
+import { grayRunPaths } from './gray-runs';
 import { FONT_FAMILY, TEXT_COLOR } from './theme';
 
 /** A grid of numbers to draw as gray squares: an image, a filter, a feature map. */
@@ -45,27 +46,6 @@ function grayLevels(map: ValueMap, shading: 'positive' | 'signed'): Uint8Array {
     const v = map.values[i] / scale;
     const level = shading === 'signed' ? ((v + 1) / 2) * top : Math.max(0, v) * top;
     return Math.round(level);
-  });
-}
-
-/** One map as SVG paths: each row's run of equal grays is one rectangle. */
-function mapPaths(levels: Uint8Array, rows: number, cols: number): string[] {
-  const byLevel = new Map<number, string[]>();
-  for (let y = 0; y < rows; y++) {
-    let x = 0;
-    while (x < cols) {
-      const level = levels[y * cols + x];
-      let end = x + 1;
-      while (end < cols && levels[y * cols + end] === level) end++;
-      const list = byLevel.get(level) ?? [];
-      list.push(`M${x} ${y}h${end - x}v1h${x - end}z`);
-      byLevel.set(level, list);
-      x = end;
-    }
-  }
-  return [...byLevel].map(([level, parts]) => {
-    const gray = Math.round((level * 255) / (GRAY_LEVELS - 1));
-    return `<path fill="rgb(${gray},${gray},${gray})" d="${parts.join('')}"/>`;
   });
 }
 
@@ -123,7 +103,7 @@ export async function valueMapsFigure(maps: readonly ValueMap[], options: ValueM
     const y = titleHeight + gap + Math.floor(position / columns) * (tile + captionHeight + gap) + (tile - drawnH) / 2;
     const levels = grayLevels(map, shadingOf(map));
     parts.push(`<g transform="translate(${x} ${y})">`);
-    parts.push(`<g transform="scale(${cell})" shape-rendering="crispEdges">`, ...mapPaths(levels, map.rows, map.cols), '</g>');
+    parts.push(`<g transform="scale(${cell})" shape-rendering="crispEdges">`, ...grayRunPaths(levels, map.rows, map.cols, GRAY_LEVELS), '</g>');
     parts.push(`<rect width="${drawnW}" height="${drawnH}" fill="none" stroke="#999999" stroke-width="1"/>`);
     if (map.annotate ?? options.annotate) {
       const digits = options.digits ?? (Array.prototype.every.call(map.values, (v: number) => Number.isInteger(v)) ? 0 : 2);
