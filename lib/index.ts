@@ -122,7 +122,7 @@ export { DATASETS, FASHION_MNIST, KMNIST, getDataset, fetchDataset, loadDataset,
 export { registerWasmTrainingKernels, WasmAdamOptimizer } from 'tfjs-backend-wasm-training';
 
 // ---- Writing exercises and checks (for teachers; no single chapter) ----------
-export { WrongAnswer, NotAttempted, given, givenNumber, givenFunction, expectThat, isTodo, describeValue } from './exercises/exercise';
+export { WrongAnswer, NotAttempted, given, givenNumber, givenFunction, expectThat, closeTo, isTodo, describeValue } from './exercises/exercise';
 export type { Exercise, ExerciseSet } from './exercises/exercise';
 export { formatVerdict } from './present/exercise';
 export { registerExercises } from './exercises/registry';

@@ -5,6 +5,7 @@
  * exercise of the series reading an untouched TODO as "not attempted".
  */
 import {
+  closeTo,
   describeValue,
   expectThat,
   given,
@@ -70,6 +71,14 @@ describe('the starter placeholder', () => {
     expect(describeValue(new Float32Array(4))).toBe('a Float32Array');
     expect(describeValue(new Map())).toBe('an object (Map)');
     expect(describeValue('x'.repeat(100))).toBe(`a string (${'x'.repeat(40)})`);
+  });
+
+  test('closeTo compares absolutely below 1 and relatively above', () => {
+    expect(closeTo(0.1 + 0.2, 0.3)).toBe(true);
+    expect(closeTo(1e-3, 0, 1e-4)).toBe(false);
+    expect(closeTo(1000.5, 1000, 1e-3)).toBe(true);
+    expect(closeTo(1002, 1000, 1e-3)).toBe(false);
+    expect(closeTo(-0.5, 0.5, 0.9)).toBe(false);
   });
 });
 

@@ -3,12 +3,7 @@
  * None needs MNIST: each calls the student's function on small inputs whose
  * answers are known exactly, so the checks behave the same in every profile.
  */
-import { describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber, WrongAnswer } from './exercise';
-
-/** |a - b| within `tolerance`, relative to the larger of 1 and |b|. */
-function close(a: number, b: number, tolerance: number): boolean {
-  return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
-}
+import { closeTo, describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber, WrongAnswer } from './exercise';
 
 /** Calls a student's function and insists on a list of finite numbers back. */
 function numbersFrom(value: unknown, what: string): number[] {
@@ -54,8 +49,8 @@ export const CHAPTER_03_EXERCISES: ExerciseSet = {
           throw new WrongAnswer(`softmax([${z.join(', ')}]) gives a number that is not finite (Infinity or NaN): e^z overflows for large z and underflows to 0 for very negative z. What can you subtract from every score without changing the result?`);
         }
         const sum = got.reduce((a, b) => a + b, 0);
-        expectThat(close(sum, 1, 1e-9), `the probabilities of [${z.join(', ')}] add up to ${sum.toPrecision(6)}, not 1: divide each e^z by the sum over all scores`);
-        expectThat(got.every((v, i) => close(v, want[i], 1e-9)), `softmax([${z.join(', ')}]) is not right yet: each entry should be e^(its score) divided by the sum of e^(every score)`);
+        expectThat(closeTo(sum, 1, 1e-9), `the probabilities of [${z.join(', ')}] add up to ${sum.toPrecision(6)}, not 1: divide each e^z by the sum over all scores`);
+        expectThat(got.every((v, i) => closeTo(v, want[i], 1e-9)), `softmax([${z.join(', ')}]) is not right yet: each entry should be e^(its score) divided by the sum of e^(every score)`);
       }
     },
   },
@@ -92,9 +87,9 @@ export const CHAPTER_03_EXERCISES: ExerciseSet = {
       expectThat(fitted.length === 2, `give the fitted line as [a, b], two numbers, not ${fitted.length}`);
       const [a, b] = fitted;
       const [bestA, bestB] = leastSquaresLine(LINE_POINTS);
-      if (close(a, bestB, 1e-3) && close(b, bestA, 1e-3)) expectThat(false, 'the two numbers are the right ones in the wrong order: give [a, b], slope first');
+      if (closeTo(a, bestB, 1e-3) && closeTo(b, bestA, 1e-3)) expectThat(false, 'the two numbers are the right ones in the wrong order: give [a, b], slope first');
       expectThat(
-        close(a, bestA, 1e-3) && close(b, bestB, 1e-3),
+        closeTo(a, bestA, 1e-3) && closeTo(b, bestB, 1e-3),
         'not at the minimum of the mean squared error yet: check both partial derivatives (each has a factor 2/N), then take more steps or a larger (but stable) learning rate',
       );
     },
@@ -122,7 +117,7 @@ export const CHAPTER_03_EXERCISES: ExerciseSet = {
       for (const [name, f, x, exact] of cases) {
         const got = givenNumber(derivative(f, x), `the derivative of ${name}`);
         expectThat(
-          close(got, exact, 1e-5),
+          closeTo(got, exact, 1e-5),
           `the derivative of ${name} is off by ${Math.abs(got - exact).toExponential(1)}: a difference over one side has an error proportional to h; a central difference (both sides) is far more accurate, and h should be small but not tiny`,
         );
       }

@@ -5,12 +5,7 @@ import { currentProfile } from '../base/profile';
 import { SeededRandom } from '../base/random';
 import { loadMnist, mnistForProfile } from '../data/mnist';
 import { evaluateModel } from '../train/train';
-import { describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber, WrongAnswer } from './exercise';
-
-/** True when two numbers agree to a relative tolerance (absolute near zero). */
-function close(a: number, b: number, tolerance: number): boolean {
-  return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
-}
+import { closeTo, describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber, WrongAnswer } from './exercise';
 
 /** A student's number, or a scalar tensor read (and freed) as one. */
 function numberOrScalar(value: unknown, what: string): number {
@@ -109,13 +104,13 @@ export const CHAPTER_04_EXERCISES: ExerciseSet = {
     check(answer) {
       const limit = givenNumber(answer, 'the limit');
       const right = Math.sqrt(6 / (256 + 128));
-      if (close(limit, Math.sqrt(6 / 256), 0.005) || close(limit, Math.sqrt(6 / 128), 0.005)) {
+      if (closeTo(limit, Math.sqrt(6 / 256), 0.005) || closeTo(limit, Math.sqrt(6 / 128), 0.005)) {
         throw new WrongAnswer('Glorot looks at both sides of the layer: the inputs and the units');
       }
-      if (close(limit, Math.sqrt(2 / (256 + 128)), 0.005)) throw new WrongAnswer('that is the spread of the normal version; the uniform limit has a different constant');
+      if (closeTo(limit, Math.sqrt(2 / (256 + 128)), 0.005)) throw new WrongAnswer('that is the spread of the normal version; the uniform limit has a different constant');
       expectThat(limit > 0, 'the limit is the positive end of the range the weights are drawn from');
       // Measuring the largest weight of a built layer (about 33,000 draws) lands within 0.1% of the limit.
-      expectThat(close(limit, right, 0.005), 'look at the formula in section 3 again: which numbers go under the square root?');
+      expectThat(closeTo(limit, right, 0.005), 'look at the formula in section 3 again: which numbers go under the square root?');
     },
   },
   '04.3': {
@@ -145,11 +140,11 @@ export const CHAPTER_04_EXERCISES: ExerciseSet = {
         } finally {
           tf.dispose([batch.probabilities, batch.labels]);
         }
-        if (close(got, -batch.expected, 1e-4)) throw new WrongAnswer('the sign: the loss is −log p, a positive number');
-        if (close(got, batch.sum, 1e-4)) throw new WrongAnswer('that is a sum over the batch; the loss is the mean over its images');
-        if (close(got, batch.predicted, 1e-4)) throw new WrongAnswer('that uses the largest probability of each row; the loss uses the probability of the right digit');
-        if (close(got, batch.everyEntry, 1e-4)) throw new WrongAnswer('only one probability per image counts: the one at the label');
-        expectThat(close(got, batch.expected, 1e-4), 'compute it for a batch of two by hand and compare, step by step');
+        if (closeTo(got, -batch.expected, 1e-4)) throw new WrongAnswer('the sign: the loss is −log p, a positive number');
+        if (closeTo(got, batch.sum, 1e-4)) throw new WrongAnswer('that is a sum over the batch; the loss is the mean over its images');
+        if (closeTo(got, batch.predicted, 1e-4)) throw new WrongAnswer('that uses the largest probability of each row; the loss uses the probability of the right digit');
+        if (closeTo(got, batch.everyEntry, 1e-4)) throw new WrongAnswer('only one probability per image counts: the one at the label');
+        expectThat(closeTo(got, batch.expected, 1e-4), 'compute it for a batch of two by hand and compare, step by step');
       }
     },
   },
@@ -177,7 +172,7 @@ export const CHAPTER_04_EXERCISES: ExerciseSet = {
         if (largestDifference(change(afterOne, 1), change(expected, -1)) < 1e-3 * largestDifference(expected, start)) {
           throw new WrongAnswer('the weights moved uphill: step against the gradient, to make the loss smaller');
         }
-        expectThat(close(firstLoss, expectedLoss, 1e-4), 'return the mean cross-entropy of the batch, computed in the forward pass (before the update)');
+        expectThat(closeTo(firstLoss, expectedLoss, 1e-4), 'return the mean cross-entropy of the batch, computed in the forward pass (before the update)');
         expectThat(largestDifference(afterOne, expected) < 1e-5, 'the weights moved, but not by one step of −η times the gradient of the mean cross-entropy: check the loss and the learning rate');
         // A second step, counting tensors: whatever the step creates it must free.
         const before = tf.memory().numTensors;

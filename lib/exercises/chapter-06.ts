@@ -4,12 +4,7 @@ import { currentProfile } from '../base/profile';
 import { loadMnist, mnistForProfile } from '../data/mnist';
 import { classMetrics, confusionMatrix } from '../evaluation/metrics';
 import { rowArgmax } from '../base/argmax';
-import { describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber } from './exercise';
-
-/** Close enough for values computed in another order (float rounding). */
-function near(a: number, b: number, tolerance = 1e-6): boolean {
-  return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
-}
+import { closeTo, describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber } from './exercise';
 
 /** A seeded 10x10 confusion matrix with a heavy diagonal and a few mistakes everywhere. */
 function randomMatrix(random: SeededRandom): number[][] {
@@ -52,10 +47,10 @@ export const CHAPTER_06_EXERCISES: ExerciseSet = {
           const result = given(precisionAndRecall(matrix.map((row) => [...row]), digit));
           const precision = field(result, 'precision'), recall = field(result, 'recall');
           const { precision: p, recall: r } = expected[digit];
-          if (near(precision, r) && near(recall, p) && !near(p, r)) expectThat(false, 'precision and recall are swapped: precision divides by what the network predicted (a column), recall by what the images are (a row)');
+          if (closeTo(precision, r) && closeTo(recall, p) && !closeTo(p, r)) expectThat(false, 'precision and recall are swapped: precision divides by what the network predicted (a column), recall by what the images are (a row)');
           expectThat(precision <= 1 && recall <= 1, 'give shares from 0 to 1, not percentages');
-          expectThat(near(precision, p), `precision is off for digit ${digit}: TP over everything in the digit's column of predictions`);
-          expectThat(near(recall, r), `recall is off for digit ${digit}: TP over everything in the digit's row of true images`);
+          expectThat(closeTo(precision, p), `precision is off for digit ${digit}: TP over everything in the digit's column of predictions`);
+          expectThat(closeTo(recall, r), `recall is off for digit ${digit}: TP over everything in the digit's row of true images`);
         }
       }
     },
@@ -68,10 +63,10 @@ export const CHAPTER_06_EXERCISES: ExerciseSet = {
       const { test } = mnistForProfile(await loadMnist(), currentProfile());
       const nine = classMetrics(confusionMatrix(test.labels, new Uint8Array(test.count).fill(9))).perClass[9];
       const share = nine.support / test.count;
-      expectThat(near(recall, 1), 'recall: of all the real 9s, how many did the lazy classifier call 9?');
-      expectThat(near(precision, share, 1e-4), 'precision: of all the images it called 9 (every test image), how many are 9s? Count the 9s in test.labels');
-      expectThat(near(accuracy, share, 1e-4), 'accuracy: which images does it get right, out of all of them?');
-      expectThat(near(f1, nine.f1, 1e-4), 'F1 is the harmonic mean 2PR / (P + R) of your precision and recall');
+      expectThat(closeTo(recall, 1), 'recall: of all the real 9s, how many did the lazy classifier call 9?');
+      expectThat(closeTo(precision, share, 1e-4), 'precision: of all the images it called 9 (every test image), how many are 9s? Count the 9s in test.labels');
+      expectThat(closeTo(accuracy, share, 1e-4), 'accuracy: which images does it get right, out of all of them?');
+      expectThat(closeTo(f1, nine.f1, 1e-4), 'F1 is the harmonic mean 2PR / (P + R) of your precision and recall');
     },
   },
   '06.3': {
@@ -91,7 +86,7 @@ export const CHAPTER_06_EXERCISES: ExerciseSet = {
         const keptAnswer = field(result, 'kept'), accuracyAnswer = field(result, 'accuracy');
         expectThat(keptAnswer === kept, `kept is off at threshold ${threshold}: count the images whose largest probability is at least the threshold`);
         expectThat(accuracyAnswer <= 1, 'give the accuracy as a share from 0 to 1');
-        expectThat(near(accuracyAnswer, right / kept), `accuracy is off at threshold ${threshold}: right answers among the kept images only, divided by how many were kept`);
+        expectThat(closeTo(accuracyAnswer, right / kept), `accuracy is off at threshold ${threshold}: right answers among the kept images only, divided by how many were kept`);
       }
     },
   },

@@ -77,6 +77,14 @@ export function expectThat(condition: boolean, hint: string): asserts condition 
   if (!condition) throw new WrongAnswer(hint);
 }
 
+/**
+ * True when `a` is within `tolerance` of `b`, relative to `b` when |b| > 1 and
+ * absolute below: the comparison checks use for answers computed in floating point.
+ */
+export function closeTo(a: number, b: number, tolerance = 1e-6): boolean {
+  return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
+}
+
 /** The answer as a finite number, or a hint saying what was given instead. */
 export function givenNumber(answer: unknown, what = 'the answer'): number {
   const value = given(answer);
