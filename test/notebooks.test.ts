@@ -6,7 +6,7 @@
 import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { executeNotebook, findProblems, formatProblems, type NotebookCell as Cell } from '../tools/notebook/execute';
+import { executeNotebook, findProblems, formatProblems, joinText, type NotebookCell as Cell } from '../tools/notebook/execute';
 
 const notebooksDir = path.join(__dirname, '..', 'notebooks');
 const notebooks = readdirSync(notebooksDir).filter((name) => name.endsWith('.ipynb')).sort();
@@ -54,8 +54,8 @@ describe.each(notebooks)('%s', (name) => {
   });
 });
 
-/** The source of every code cell of a notebook, joined. */
-const codeOf = (cells: Cell[]) => cells.filter((cell) => cell.cell_type === 'code').map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source)).join('\n');
+/** The sources of a notebook's cells of one type, joined. */
+const sourcesOf = (cells: Cell[], type: 'code' | 'markdown') => cells.filter((cell) => cell.cell_type === type).map((cell) => joinText(cell.source)).join('\n');
 const readCells = (name: string) => (JSON.parse(readFileSync(path.join(notebooksDir, name), 'utf8')) as { cells: Cell[] }).cells;
 const notebookNamed = (part: string) => {
   const found = notebooks.find((name) => name.includes(part));
@@ -71,24 +71,24 @@ describe('the series builds before it calls', () => {
   });
 
   test('the MLP chapter writes its model with tf.sequential or tf.model and tf.layers.dense, and its own training step', () => {
-    const code = codeOf(readCells(notebookNamed('multilayer-perceptrons')));
+    const code = sourcesOf(readCells(notebookNamed('multilayer-perceptrons')), 'code');
     expect(code).toMatch(/tf\.(sequential|model)\(/);
     expect(code).toMatch(/tf\.layers\.dense\(/);
     expect(code).toMatch(/tf\.variableGrads\(|\.computeGradients\(|\.minimize\(/);
   });
 
   test('the CNN chapter writes its model with tf.layers.conv2d', () => {
-    expect(codeOf(readCells(notebookNamed('convolutional-networks')))).toMatch(/tf\.layers\.conv2d\(/);
+    expect(sourcesOf(readCells(notebookNamed('convolutional-networks')), 'code')).toMatch(/tf\.layers\.conv2d\(/);
   });
 
   test.each(notebooks)('%s ends with a questionnaire whose answers are folded, then its run time', (name) => {
     const cells = readCells(name);
-    const markdown = cells.filter((cell) => cell.cell_type === 'markdown').map((cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source)).join('\n');
+    const markdown = sourcesOf(cells, 'markdown');
     expect(markdown).toMatch(/^## Questionnaire/m);
     expect(markdown).toMatch(/<details><summary>Answer<\/summary>/);
     const last = cells[cells.length - 1];
     expect(last.cell_type).toBe('code');
-    expect(Array.isArray(last.source) ? last.source.join('') : last.source).toMatch(/^showRunTime\(\);?\s*$/);
+    expect(joinText(last.source)).toMatch(/^showRunTime\(\);?\s*$/);
   });
 });
 

@@ -3,7 +3,7 @@
  * exercise's starter and check (their `mnist_ts` metadata).
  */
 import { promises as fs } from 'node:fs';
-import type { NotebookCell } from '../notebook/execute';
+import { joinText, type NotebookCell } from '../notebook/execute';
 
 /** What an exercise cell does: the student's code, or the check that judges it. */
 export type ExerciseRole = 'starter' | 'check';
@@ -23,7 +23,7 @@ export interface Notebook {
 
 /** A cell's source as one string (nbformat allows a string or a list of lines). */
 export function cellSource(cell: GradedCell): string {
-  return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+  return joinText(cell.source);
 }
 
 /** Reads a notebook, with an error naming the file when it is not one. */

@@ -4,6 +4,7 @@
  * check cell raised, or "not attempted" when there is neither.
  */
 import { type ExerciseStatus, type Verdict, VERDICT_MIME_TYPE } from '@mnist-ts/lib';
+import { joinText } from '../notebook/execute';
 import { cellSource, exerciseCell, type GradedCell } from './notebook';
 
 /** What the grader concluded: a check's status, or `not run` when the notebook could not be executed. */
@@ -16,8 +17,6 @@ export interface ExerciseGrade {
   /** The check's hint or confirmation, the error that stopped it, or why there is no verdict. */
   readonly message: string;
 }
-
-const joinText = (text: string | string[] | undefined) => (Array.isArray(text) ? text.join('') : (text ?? ''));
 
 /** The line of an error report worth showing: `RangeError: outside`, or a type error's `1:7 - Type ...`. */
 export function errorSummary(text: string): string {

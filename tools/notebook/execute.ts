@@ -72,7 +72,8 @@ export class NotebookTimeout extends Error {
   }
 }
 
-const joinText = (text: string | string[] | undefined) => (Array.isArray(text) ? text.join('') : (text ?? ''));
+/** A cell's source or an output's text as one string (nbformat allows a string or a list of lines). */
+export const joinText = (text: string | string[] | undefined): string => (Array.isArray(text) ? text.join('') : (text ?? ''));
 
 /** Finds errors and standard-error output in an executed notebook. */
 export function findProblems(notebookName: string, cells: readonly NotebookCell[]): NotebookProblem[] {
