@@ -1,5 +1,5 @@
 /** Saving and loading models in TensorFlow.js's layers format, atomically, with checked loading. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -350,6 +350,71 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
     });
     await expectFileError(loadModel(g.dir), g.modelJson, /TensorFlow\.js cannot build the model/);
   });
+
+  /** What a load could leave allocated: tensors, their bytes, and registered variables. */
+  const allocated = () => ({ ...tf.memory(), variables: Object.keys(tf.engine().state.registeredVariables).length });
+
+  type Topology = { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+  type Manifest = { paths: string[]; weights: { name: string; shape: number[] }[] }[];
+
+  test.each([
+    ['a weight tfjs does not find (a bias renamed)', (json: Record<string, unknown>) => ((json.weightsManifest as Manifest)[0].weights[1].name = 'elsewhere/bias'), /TensorFlow\.js cannot build the model.*no target variable: elsewhere\/bias/],
+    ['weights of another shape than the layers tfjs built (input 392 wide)', (json: Record<string, unknown>) => ((json.modelTopology as Topology).config.layers[0].config.batch_input_shape = [null, 392]), /TensorFlow\.js cannot build the model.*Shape mismatch: \[392,16\] vs\. \[784,16\]/],
+    ['an unknown layer after one tfjs has built', (json: Record<string, unknown>) => ((json.modelTopology as Topology).config.layers[1].class_name = 'NoSuchLayer'), /TensorFlow\.js cannot build the model.*NoSuchLayer/],
+    ['a Dense layer inflated to 100,000 units (refused before tfjs allocates 313 MB for it)', (json: Record<string, unknown>) => ((json.modelTopology as Topology).config.layers[0].config.units = 100_000), /layer hidden_1 \(Dense\) needs a kernel of shape \[any, 100000\].*lists \[784, 16\]/],
+  ])('a failed load leaves tf.memory() and the registered variables as they were: %s', async (_what, change, problem) => {
+    const f = await fixture('leak');
+    await f.rewrite(change);
+    const before = allocated();
+    await expectFileError(loadModel(f.dir), f.modelJson, problem);
+    expect(allocated()).toEqual(before);
+  });
+
+  test('a model refused for its input shape leaves tf.memory() as it was', async () => {
+    const { dir, modelJson } = await fixture('shape-memory');
+    const before = allocated();
+    await expectFileError(loadModel(dir, { expectInputShape: [28, 28, 1] }), modelJson, /input shape mismatch/);
+    expect(allocated()).toEqual(before);
+  });
+
+  test('a manifest naming one weights file 1,000 times is refused before any weights are read', async () => {
+    const f = await fixture('repeated');
+    await f.rewrite((json) => {
+      const group = (json.weightsManifest as Manifest)[0];
+      group.paths = Array.from({ length: 1000 }, () => WEIGHTS_BIN);
+    });
+    await expectFileError(loadModel(f.dir), f.modelJson, /weightsManifest\[0\]\.paths names "weights\.bin" a second time/);
+    await f.rewrite((json) => {
+      (json.weightsManifest as Manifest)[0].paths = [WEIGHTS_BIN, `./${WEIGHTS_BIN}`];
+    });
+    await expectFileError(loadModel(f.dir), f.modelJson, /names "\.\/weights\.bin" a second time/);
+  });
+
+  test('weights that are a named pipe or a folder are refused by name, without opening them', async () => {
+    const f = await fixture('pipe-weights');
+    await fsp.rm(f.weights);
+    execFileSync('mkfifo', [f.weights]); // reading it would wait for a writer forever
+    await expectFileError(loadModel(f.dir), f.weights, /is a named pipe \(FIFO\), not a regular file/);
+    await fsp.rm(f.weights);
+    await fsp.mkdir(f.weights);
+    await expectFileError(loadModel(f.dir), f.weights, /is a folder, not a regular file/);
+  });
+
+  test('model.json: a UTF-8 byte-order mark is accepted; over 32 MB or a named pipe is refused before it is read', async () => {
+    const f = await fixture('model-json-kinds');
+    const text = await fsp.readFile(f.modelJson, 'utf8');
+    await fsp.writeFile(f.modelJson, `\uFEFF${text}`);
+    const loaded = await loadModel(f.dir);
+    expect(loaded.metadata).toEqual({ architecture: 'tiny' });
+    loaded.model.dispose();
+    expect(await readModelMetadata(f.dir)).toEqual({ architecture: 'tiny' });
+
+    await fsp.truncate(f.modelJson, 33 * 1024 * 1024); // sparse: nothing of it is on disk
+    await expectFileError(loadModel(f.dir), f.modelJson, /too large for model\.json: 33\.0 MB, the limit is 32\.0 MB/);
+    await fsp.rm(f.modelJson);
+    execFileSync('mkfifo', [f.modelJson]);
+    await expectFileError(readModelMetadata(f.dir), f.modelJson, /named pipe/);
+  });
 });
 
 describe('a failed save leaves the previous model as it was and no temporary folder', () => {
@@ -388,7 +453,7 @@ describe('a failed save leaves the previous model as it was and no temporary fol
     }) as typeof fsp.open);
 
     const model = tinyMlp(9);
-    await expect(saveModel(model, dir, { version: 2 })).rejects.toThrow(/ENOSPC/);
+    await expectFileError(saveModel(model, dir, { version: 2 }), dir, /^cannot save the model: no space left on the device \(ENOSPC\)$/);
     expect(opened.some((name) => name.startsWith(`.${WEIGHTS_BIN}.`))).toBe(true); // it did fail mid-way
     expect(await snapshot(dir)).toEqual(before);
     expect(await sorted(parent)).toEqual(['model']);
@@ -441,5 +506,60 @@ describe('a failed save leaves the previous model as it was and no temporary fol
     await expectFileError(saveModel(model, file), file, /not a folder/);
     expect(await sorted(parent)).toEqual(['a-file', 'notes']);
     model.dispose();
+  });
+
+  test.each([
+    ['a sub-folder named notes.bin (with a file in it)', async (at: string) => {
+      await fsp.mkdir(at);
+      await fsp.writeFile(path.join(at, 'keep.txt'), 'keep me');
+    }, /notes\.bin: a folder/],
+    ['a symbolic link named notes.bin', (at: string) => fsp.symlink('/etc/hostname', at), /notes\.bin: a symbolic link/],
+    ['a named pipe named notes.bin', async (at: string) => execFileSync('mkfifo', [at]), /notes\.bin: a named pipe/],
+  ])('a model folder holding %s is not replaced, and nothing in it is deleted', async (_what, make, problem) => {
+    const parent = await scratch('kinds');
+    const { dir } = await goodModelIn(parent);
+    await make(path.join(dir, 'notes.bin'));
+    const before = await sorted(dir);
+    const model = tinyMlp(9);
+    await expectFileError(saveModel(model, dir), dir, new RegExp(`^refusing to replace this folder with a model: it holds other files \\(.*${problem.source}`));
+    expect(await sorted(dir)).toEqual(before);
+    expect(await sorted(parent)).toEqual(['model']);
+    if (_what.startsWith('a sub-folder')) expect(await fsp.readFile(path.join(dir, 'notes.bin', 'keep.txt'), 'utf8')).toBe('keep me');
+    model.dispose();
+  });
+
+  test('a symbolic link to a model folder: the folder it points to is replaced, the link is kept', async () => {
+    const parent = await scratch('symlink');
+    const { dir: real } = await goodModelIn(parent);
+    const link = path.join(parent, 'link');
+    await fsp.symlink('model', link);
+    const model = tinyMlp(9);
+    await saveModel(model, link, { version: 2 });
+    expect((await fsp.lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await fsp.readlink(link)).toBe('model');
+    expect(await readModelMetadata(real)).toEqual({ version: 2 });
+    expect(await sorted(parent)).toEqual(['link', 'model']);
+
+    // A link to a folder not made yet: the folder is made where it points.
+    const later = path.join(parent, 'later-link');
+    await fsp.symlink('later', later);
+    await saveModel(model, later, { version: 3 });
+    expect((await fsp.lstat(later)).isSymbolicLink()).toBe(true);
+    expect(await readModelMetadata(path.join(parent, 'later'))).toEqual({ version: 3 });
+    expect(await sorted(parent)).toEqual(['later', 'later-link', 'link', 'model']);
+    model.dispose();
+  });
+
+  test('three saves into one folder at once from one process all finish; the last one started wins', async () => {
+    const parent = await scratch('concurrent');
+    const dir = path.join(parent, 'model');
+    const models = [tinyMlp(1), tinyMlp(2), tinyMlp(3)];
+    await Promise.all(models.map((model, i) => saveModel(model, dir, { version: i + 1 })));
+    expect(await readModelMetadata(dir)).toEqual({ version: 3 });
+    expect(await sorted(parent)).toEqual(['model']);
+    expect(await sorted(dir)).toEqual([MODEL_JSON, WEIGHTS_BIN]);
+    const loaded = await loadModel(dir);
+    expect(await predictions(loaded.model, 'flat')).toEqual(await predictions(models[2], 'flat'));
+    [loaded.model, ...models].forEach((m) => m.dispose());
   });
 });

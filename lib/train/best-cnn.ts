@@ -3,7 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DigitSet } from '../data/digit-set';
 import { loadMnist, mnistForProfile } from '../data/mnist';
 import { type Architecture, CNN_LARGER } from '../models/architectures';
-import { loadModel, type ModelMetadata } from '../models/persist';
+import { loadModel, type ModelMetadata, restoreInterruptedSave } from '../models/persist';
 import { bestCnnDir, displayPath, pathExists } from '../base/paths';
 import { currentProfile, type Profile } from '../base/profile';
 import type { TrainingProgress } from '../types/training';
@@ -46,6 +46,7 @@ export async function loadOrTrainBestCnn(options: BestCnnOptions = {}): Promise<
   const profile = options.profile ?? options.data?.profile ?? currentProfile();
   const dir = options.dir ?? bestCnnDir(profile.name);
   const log = options.log ?? ((line: string) => console.log(line));
+  await restoreInterruptedSave(dir).catch(() => false); // a save killed midway leaves the model beside the folder, not in it
   if (await pathExists(path.join(dir, 'model.json'))) {
     const loaded = await loadModel(dir, { expectInputShape: [28, 28, 1] });
     log(`Loaded the CNN saved in ${displayPath(dir)}/ (${String(loaded.metadata.architecture ?? 'unknown architecture')}).`);
