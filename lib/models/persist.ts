@@ -262,11 +262,16 @@ async function checkReplaceable(dir: string, target: string): Promise<void> {
     throw new DataFileError(dir, `cannot save a model here: ${describeFsError(error)}`, { cause: error });
   }
   if (!stat.isDirectory()) throw new DataFileError(dir, 'cannot save a model here: it exists and is not a folder');
+  // What vanishes meanwhile (another process moving the folder aside to replace it) has nothing to lose.
+  const gone = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  };
   const others: string[] = [];
-  for (const name of await fs.readdir(target)) {
-    const entry = await fs.lstat(path.join(target, name)).catch(() => undefined);
-    const kind = entry === undefined ? 'gone while checked' : entry.isSymbolicLink() ? 'a symbolic link' : describeFileKind(entry);
-    if (entry?.isFile() && (name === MODEL_JSON || name.endsWith('.bin'))) continue;
+  for (const name of (await fs.readdir(target).catch(gone)) ?? []) {
+    const entry = await fs.lstat(path.join(target, name)).catch(gone);
+    if (entry === undefined || (entry.isFile() && (name === MODEL_JSON || name.endsWith('.bin')))) continue;
+    const kind = entry.isSymbolicLink() ? 'a symbolic link' : describeFileKind(entry);
     others.push(name === MODEL_JSON || name.endsWith('.bin') ? `${name}: ${kind}` : name);
   }
   if (others.length > 0) {
