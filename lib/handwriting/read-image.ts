@@ -8,7 +8,7 @@ import { inflateSync } from 'node:zlib';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { DataFileError } from '../base/errors';
-import { formatBytes, readRegularFile } from '../base/read-file';
+import { formatBytes, openRegularFile, readRegularFile } from '../base/read-file';
 import type { GrayImage } from './gray-image';
 import {
   type DeclaredSize,
@@ -51,6 +51,19 @@ export async function readImage(file: string): Promise<LoadedImage> {
   // or a device (/dev/zero never ends) is refused by name before it is opened.
   const bytes = await readRegularFile(file, { maxBytes: MAX_IMAGE_FILE_BYTES, what: 'an image of a digit' });
   return decodeImage(bytes, file);
+}
+
+/**
+ * Checks, without reading it, that `file` is a regular file this process can
+ * open: a missing file, a folder, a named pipe or a device is refused with a
+ * DataFileError naming it, as readImage would refuse it. For checking a list
+ * of files before slow work (predict checks them before training a model).
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
+export async function checkImageFile(file: string): Promise<void> {
+  const { handle } = await openRegularFile(file);
+  await handle.close();
 }
 
 /**
