@@ -96,7 +96,7 @@ export { showClassMetrics } from './present/show';
 export { heatmap, type HeatmapOptions } from './charts/heatmap';
 
 // ---- Chapter 07: your own handwriting ---------------------------------------
-export { readImage, decodeImage, type LoadedImage } from './handwriting/read-image';
+export { readImage, checkImageFile, decodeImage, type LoadedImage } from './handwriting/read-image';
 export { createGrayImage, grayImageFrom, type GrayImage } from './handwriting/gray-image';
 export { guessBackground, invertImage, type BackgroundGuess } from './handwriting/polarity';
 export { otsuThreshold, cleanBackground, type CleanOptions, type CleanResult } from './handwriting/threshold';
@@ -107,7 +107,7 @@ export { centreOfMass, centreOnCanvas, type Point } from './handwriting/centre';
 export { preprocessDigit, preprocessDigitFile, singleDigitSet, type PreprocessOptions, type PreprocessSteps, type PreprocessedDigit } from './handwriting/preprocess';
 export { stepsFigure } from './handwriting/steps-figure';
 export { samplesDir, sampleDigit, listSamples, type SampleFile } from './handwriting/samples';
-export { recogniseDigit, recogniseDigits, type Recognition, type RecognitionFailure } from './handwriting/recognise';
+export { recogniseDigit, recogniseEach, recogniseDigits, type Recognition, type RecognitionFailure, type RecogniseOptions } from './handwriting/recognise';
 export { rotateImage, sideBySide, fadeInk } from './handwriting/hard-cases';
 
 // ---- For reports and your own projects (no single chapter) -------------------

@@ -1,7 +1,9 @@
 /** Reading pictures of handwritten digits and turning them into MNIST-style 28x28 images. */
+import { execFileSync } from 'node:child_process';
 import { promises as fsp, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { centreOfMass, centreOnCanvas } from '../lib/handwriting/centre';
 import { cropImage, inkBox } from '../lib/handwriting/crop';
@@ -20,6 +22,7 @@ import { cleanBackground, otsuThreshold } from '../lib/handwriting/threshold';
 import { SeededRandom } from '../lib/base/random';
 import { expectFileError } from './support/file-error';
 import { jpegBytes, pngBytes, pngHeaderOnly } from './support/image-files';
+import { interlacedGreyPng, interlacedPngBytes } from './support/interlaced-png';
 
 let dir: string;
 
@@ -410,5 +413,58 @@ describe('the sample pictures in data/samples', () => {
   test('the generator is repeatable', () => {
     const spec = SAMPLE_SPECS.find((s) => s.name === 'digit-7-off-centre.jpg')!;
     expect(Buffer.compare(Buffer.from(encodeSample(spec)), Buffer.from(encodeSample(spec)))).toBe(0);
+  });
+});
+
+describe('unusual and hostile image files', () => {
+  const digit = () => drawRects(64, 48, 240, 20, lShape(12, 4));
+
+  test('an interlaced PNG reads pixel for pixel like its plain twin', async () => {
+    const image = digit();
+    const plain = await readImage(await put('plain.png', pngBytes(image)));
+    const interlaced = await readImage(await put('interlaced.png', interlacedPngBytes(image)));
+    expect(interlaced).toMatchObject({ format: 'png', width: 64, height: 48 });
+    expect(Array.from(interlaced.pixels)).toEqual(Array.from(plain.pixels));
+  });
+
+  test('an interlaced PNG whose data inflates far beyond its declared size is refused before pngjs decodes it', async () => {
+    // 64x48 grey interlaced needs 3,162 bytes of rows (seven passes, a filter byte a row); this data inflates to 64 MB (a 62 KB file).
+    const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    const file = await put('bomb.png', interlacedGreyPng(64, 48, bomb));
+    expect(statSync(file).size).toBeLessThan(100_000);
+    await expectFileError(readImage(file), file, /^corrupt PNG: its image data inflates to more than the 3\.1 KB its header declares \(interlaced, 64x48 pixels\)$/);
+    const damaged = await put('interlaced-damaged.png', interlacedGreyPng(64, 48, Buffer.from('not deflate data at all')));
+    await expectFileError(readImage(damaged), damaged, /^corrupt PNG: damaged compressed data/);
+  });
+
+  test('a JPEG followed by a video (a "motion photo") reads like the JPEG alone', async () => {
+    const photo = jpegBytes(digit());
+    // An MP4 header and 200 KB of data after the image, none of it a JPEG marker.
+    const video = Buffer.concat([Buffer.from('\0\0\0\x18ftypmp42', 'latin1'), Buffer.alloc(200 * 1024, 0x42)]);
+    const alone = await readImage(await put('photo.jpg', photo));
+    const motion = await readImage(await put('motion-photo.jpg', Buffer.concat([photo, video])));
+    expect(Array.from(motion.pixels)).toEqual(Array.from(alone.pixels));
+  });
+
+  test('a cut-off JPEG is still truncated, even when an embedded thumbnail ends with its own end marker', async () => {
+    const thumbnail = jpegBytes(drawRects(8, 8, 255, 0, []));
+    const body = [...Buffer.from('Exif\0\0', 'latin1'), ...thumbnail];
+    const app1 = Uint8Array.from([0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body]);
+    const photo = insertJpegSegment(jpegBytes(digit()), app1);
+    expect(await readImage(await put('with-thumbnail.jpg', photo))).toMatchObject({ width: 64, height: 48 });
+    for (const share of [0.3, 0.9]) {
+      const cut = await put(`cut-${share}.jpg`, photo.subarray(0, thumbnail.length + 30 + Math.floor((photo.length - thumbnail.length - 30) * share)));
+      await expectFileError(readImage(cut), cut, /^truncated JPEG/);
+    }
+    const lastByteMissing = await put('no-end.jpg', photo.subarray(0, photo.length - 1));
+    await expectFileError(readImage(lastByteMissing), lastByteMissing, /^truncated JPEG/);
+  });
+
+  test('a named pipe and /dev/zero are refused by name, without waiting or reading', async () => {
+    const fifo = path.join(dir, 'digit-pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    await expectFileError(readImage(fifo), fifo, /is a named pipe \(FIFO\), not a regular file/);
+    await expectFileError(readImage('/dev/zero'), '/dev/zero', /is a character device, not a regular file/);
+    await expectFileError(readImage(dir), dir, /is a folder, not a regular file/);
   });
 });

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadModel } from '../lib/models/persist';
 import type { ResultsFile } from '../lib/reports/results';
+import { userPath } from '../tools/args';
 
 const run = promisify(execFile);
 const tools = path.join(__dirname, '..', 'tools', 'dist', 'cli');
@@ -106,7 +107,7 @@ test("each tool's --help names the command as it was typed and lists every flag"
   expect(await help('main.js', { npm_lifecycle_event: 'start' })).toMatch(/^usage: npm start -- \[options\]/);
   expect(await help('figures.js', { npm_lifecycle_event: 'figures' })).toMatch(/^usage: npm run figures -- \[options\]/);
   expect(await help('bench.js', { npm_lifecycle_event: 'bench' })).toMatch(/^usage: npm run bench -- \[options\][\s\S]*--compare-fit/);
-  expect(await help('predict.js', { npm_lifecycle_event: 'predict' })).toMatch(/^usage: npm run predict -- \[options\] <image[\s\S]*--model[\s\S]*--json/);
+  expect(await help('predict.js', { npm_lifecycle_event: 'predict' })).toMatch(/^usage: npm run predict -- \[options\] \[--\] <image[\s\S]*--model[\s\S]*--json/);
   expect(await help('run-notebooks.js', { npm_lifecycle_event: 'notebooks' })).toMatch(/^usage: npm run notebooks -- \[options\][\s\S]*--profile/);
   expect(await help('samples.js', { npm_lifecycle_event: 'samples' })).toMatch(/^usage: npm run samples -- \[DIR\]/);
 });
@@ -114,5 +115,68 @@ test("each tool's --help names the command as it was typed and lists every flag"
 test('the main job rejects an unknown option with a clear message', async () => {
   await expect(run(process.execPath, [mainJob, '--epochs', '3'])).rejects.toMatchObject({
     stderr: expect.stringContaining('unknown option --epochs'),
+  });
+});
+
+describe('usage errors: exit 2 with the usage, before anything is loaded', () => {
+  /** Runs a tool; resolves with its output and exit code even when it fails. */
+  const tool = async (script: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [path.join(tools, script), ...args], { env: { ...process.env, ...env } });
+      return { stdout, stderr, code: 0 };
+    } catch (error) {
+      return error as { stdout: string; stderr: string; code: number };
+    }
+  };
+
+  test('a flag without its value is a usage error in every tool', async () => {
+    for (const [script, flag] of [['main.js', '--out'], ['figures.js', '--models'], ['bench.js', '--samples'], ['predict.js', '--model']] as const) {
+      const { stderr, code } = await tool(script, [flag]);
+      expect([script, code]).toEqual([script, 2]);
+      expect(stderr).toContain(`error: ${flag} needs a value`);
+    }
+    const { stderr } = await tool('main.js', ['--out']);
+    expect(stderr).toMatch(/usage: .*main\.js \[options\]/);
+  });
+
+  test('--profile nonsense blames --profile, not MNIST_PROFILE; --arch and --backend name what is valid', async () => {
+    const profile = await tool('main.js', ['--profile', 'nonsense'], { MNIST_PROFILE: '' });
+    expect(profile.code).toBe(2);
+    expect(profile.stderr).toContain('error: unknown profile "nonsense": --profile must be quick or full');
+    expect(profile.stderr).not.toContain('MNIST_PROFILE must');
+    const arch = await tool('main.js', ['--arch', 'lenet6']);
+    expect(arch.code).toBe(2);
+    expect(arch.stderr).toContain('unknown architecture "lenet6": choose one of');
+    const backend = await tool('main.js', ['--backend', 'gpu']);
+    expect(backend.code).toBe(2);
+    expect(backend.stderr).toContain('unknown backend "gpu"');
+  });
+
+  test('--backend wasm-stock with a CNN is refused before the backend, the data or any figure', async () => {
+    const refused = await tool('main.js', ['--profile', 'quick', '--backend', 'wasm-stock', '--arch', 'mlp-784,lenet5']);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('error: --backend wasm-stock: the wasm-stock backend cannot train convolutional networks (lenet5)');
+    const fromEnv = await tool('main.js', ['--profile', 'quick', '--arch', 'cnn-simple'], { MNIST_BACKEND: 'wasm-stock' });
+    expect(fromEnv.code).toBe(1);
+    expect(fromEnv.stdout).toBe('');
+    expect(fromEnv.stderr).toContain('error: MNIST_BACKEND=wasm-stock: the wasm-stock backend cannot train convolutional networks (cnn-simple)');
+  });
+
+  test('tools take paths relative to the folder npm was started in (INIT_CWD), and only while npm is running them', () => {
+    const saved = { ...process.env };
+    const root = path.join(__dirname, '..');
+    const cwd = process.cwd();
+    try {
+      process.chdir(root);
+      Object.assign(process.env, { INIT_CWD: path.join(root, 'data', 'samples'), npm_package_json: path.join(root, 'package.json') });
+      expect(userPath('digit-3-thick.png')).toBe(path.join(root, 'data', 'samples', 'digit-3-thick.png'));
+      expect(userPath('/abs/out')).toBe('/abs/out');
+      process.chdir(os.tmpdir()); // a process started elsewhere inherits INIT_CWD, which then is not its own
+      expect(userPath('out')).toBe(path.join(process.cwd(), 'out'));
+    } finally {
+      process.chdir(cwd);
+      process.env = saved;
+    }
   });
 });

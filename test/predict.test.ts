@@ -130,7 +130,7 @@ test('predict refuses bad usage with a usage line', async () => {
   const none = await predict([]);
   expect(none.code).toBe(2);
   expect(none.stderr).toContain('no image files given');
-  expect(none.stderr).toMatch(/usage: .*predict.* \[options\] <image/);
+  expect(none.stderr).toMatch(/usage: .*predict.* \[options\] \[--\] <image/);
   const unknown = await predict(['--size', '3', 'x.png']);
   expect(unknown.code).toBe(2);
   expect(unknown.stderr).toContain('unknown option --size');

@@ -65,6 +65,59 @@ export function pngDeclaredSize(bytes: Uint8Array): DeclaredSize | string {
   return { width: view.getUint32(16, false), height: view.getUint32(20, false) };
 }
 
+/** Samples per pixel of each PNG colour type: grey, RGB, palette index, grey and alpha, RGBA. */
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** The seven passes of an Adam7-interlaced PNG: first column, column step, first row, row step. */
+const ADAM7_PASSES = [
+  [0, 8, 0, 8], [4, 8, 0, 8], [0, 4, 4, 8], [2, 4, 0, 4], [0, 2, 2, 4], [1, 2, 0, 2], [0, 1, 1, 2],
+] as const;
+
+/** What a PNG's header says its compressed image data must inflate to. */
+export interface PngDataSize {
+  /** Bytes of filtered rows (a filter byte starts each row of each pass). */
+  readonly inflatedBytes: number;
+  readonly interlaced: boolean;
+}
+
+/**
+ * The exact number of bytes a PNG's image data inflates to, computed from
+ * its header (size, bit depth, colour type, interlacing), or a reason the
+ * header is not valid. Decodes nothing.
+ */
+export function pngDataSize(bytes: Uint8Array): PngDataSize | string {
+  const declared = pngDeclaredSize(bytes);
+  if (typeof declared === 'string') return declared;
+  if (bytes.length < 29) return `truncated PNG: ${bytes.length} bytes, too short for the header`;
+  const [bitDepth, colourType, , , interlace] = bytes.subarray(24, 29);
+  const channels = PNG_CHANNELS[colourType];
+  if (channels === undefined) return `corrupt PNG: unknown colour type ${colourType}`;
+  if (![1, 2, 4, 8, 16].includes(bitDepth)) return `corrupt PNG: unknown bit depth ${bitDepth}`;
+  if (interlace > 1) return `corrupt PNG: unknown interlace method ${interlace}`;
+  const rowBytes = (width: number) => (width === 0 ? 0 : 1 + Math.ceil((width * channels * bitDepth) / 8));
+  const { width, height } = declared;
+  if (interlace === 0) return { inflatedBytes: rowBytes(width) * height, interlaced: false };
+  let inflatedBytes = 0;
+  for (const [column, columnStep, row, rowStep] of ADAM7_PASSES) {
+    const passWidth = Math.max(0, Math.ceil((width - column) / columnStep));
+    const passHeight = Math.max(0, Math.ceil((height - row) / rowStep));
+    inflatedBytes += rowBytes(passWidth) * passHeight;
+  }
+  return { inflatedBytes, interlaced: true };
+}
+
+/** The compressed image data of a PNG whose layout is sound: its IDAT chunks' contents, joined. */
+export function pngCompressedData(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let offset = PNG_SIGNATURE.length; offset + 8 <= bytes.length; ) {
+    const length = view.getUint32(offset, false);
+    if (startsWith(bytes, 'IDAT', offset + 4)) parts.push(bytes.subarray(offset + 8, offset + 8 + length));
+    offset += 12 + length;
+  }
+  return Buffer.concat(parts);
+}
+
 /**
  * Checks that a PNG's chunks fit in the file and that it ends with IEND, so a
  * cut-off download is reported as such. Returns a reason, or undefined when
@@ -121,15 +174,49 @@ export function jpegDeclaredSize(bytes: Uint8Array): DeclaredSize | string {
 }
 
 /**
- * True when a JPEG ends with its end-of-image marker (0xFFD9). Only the last
- * part of the file is searched (64 KB, at most half the file), which allows
- * padding after the marker but does not mistake the end of an embedded
- * thumbnail near the start for the end of a cut-off photo.
+ * Where a JPEG's image ends: the offset just past its end-of-image marker
+ * (0xFFD9), found by walking the segments from the start and skipping the
+ * entropy-coded data of each scan; undefined when the file stops first (a
+ * cut-off file). Whatever follows the image is ignored: phones' "motion
+ * photos" append a whole video after it, and an embedded thumbnail's own
+ * marker is skipped with the segment that holds it.
  */
-export function jpegHasEnd(bytes: Uint8Array): boolean {
-  const from = Math.max(2, bytes.length - Math.min(65536, Math.floor(bytes.length / 2)));
-  for (let i = bytes.length - 2; i >= from; i--) {
-    if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return true;
+export function jpegImageEnd(bytes: Uint8Array): number | undefined {
+  let offset = 2; // past the start-of-image marker
+  for (;;) {
+    // A marker is 0xFF and a code; anything else between segments is skipped, as tolerant decoders do.
+    offset = bytes.indexOf(0xff, offset);
+    if (offset < 0 || offset + 1 >= bytes.length) return undefined;
+    const marker = bytes[offset + 1];
+    if (marker === 0xd9) return offset + 2;
+    if (marker === 0xff) {
+      offset++; // fill byte
+      continue;
+    }
+    if (marker === 0x00 || marker === 0x01 || marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7)) {
+      offset += 2; // markers without a length
+      continue;
+    }
+    if (offset + 4 > bytes.length) return undefined;
+    offset += 2 + ((bytes[offset + 2] << 8) | bytes[offset + 3]);
+    if (offset > bytes.length) return undefined;
+    if (marker === 0xda) offset = skipEntropyCodedData(bytes, offset);
   }
-  return false;
+}
+
+/**
+ * The offset of the marker that ends a scan's entropy-coded data, which
+ * starts at `offset`: in that data 0xFF is followed by 0x00 (a stuffed byte),
+ * a restart marker (0xD0-0xD7) or another 0xFF (fill); any other code is a
+ * marker. Returns bytes.length when the file stops inside the data.
+ */
+function skipEntropyCodedData(bytes: Uint8Array, offset: number): number {
+  for (;;) {
+    offset = bytes.indexOf(0xff, offset);
+    if (offset < 0 || offset + 1 >= bytes.length) return bytes.length;
+    const next = bytes[offset + 1];
+    if (next === 0xff) offset++;
+    else if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) offset += 2;
+    else return offset;
+  }
 }

@@ -28,7 +28,7 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /** A PNG chunk with its length and CRC. */
-function pngChunk(type: string, body: Uint8Array): Uint8Array {
+export function pngChunk(type: string, body: Uint8Array): Uint8Array {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(body.length, 0);
   head.write(type, 4, 'latin1');

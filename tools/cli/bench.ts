@@ -9,7 +9,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { eachArgument, positiveInteger, usage } from '../args';
+import { eachArgument, exitWithError, positiveInteger, usage, UsageError } from '../args';
 import { parseBackendName, useBestBackend, type BackendName, loadMnist, ARCHITECTURE_LIST, architectureByName, type Architecture, markdownTable } from '@mnist-ts/lib';
 import { type Measurement, measureArchitecture } from '../measure';
 
@@ -65,7 +65,7 @@ function parseArgs(argv: string[]): BenchArgs {
         ]),
       );
       process.exit(0);
-    } else throw new Error(`unknown option ${flag} (try --help)`);
+    } else throw new UsageError(`unknown option ${flag} (try --help)`);
   });
   return args;
 }
@@ -157,7 +157,4 @@ async function main(argv: string[]): Promise<void> {
   if (!args.json) console.log(`\n${summaryTable(results, args)}`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`error: ${(error as Error).message}`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).catch((error: unknown) => exitWithError(error));

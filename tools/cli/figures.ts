@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { currentProfile, loadMnist, mnistForProfile, modelsDirFor, profileByName, reportsDirFor, useBestBackend } from '@mnist-ts/lib';
-import { eachArgument, usage } from '../args';
+import { eachArgument, exitWithError, usage, UsageError } from '../args';
 import { drawReportFigures } from '../report-figures';
 
 const HELP = () =>
@@ -28,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
     else if (flag === '--help' || flag === '-h') {
       console.log(HELP());
       process.exit(0);
-    } else throw new Error(`unknown option ${flag} (try --help)`);
+    } else throw new UsageError(`unknown option ${flag} (try --help)`);
   });
   const outDir = out ?? reportsDirFor(profile.name);
   const started = performance.now();
@@ -41,7 +41,4 @@ async function main(argv: string[]): Promise<void> {
   console.log(`${written.length} figures redrawn in ${((performance.now() - started) / 1000).toFixed(1)} s, no training.`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`error: ${(error as Error).message}`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).catch((error: unknown) => exitWithError(error));

@@ -7,15 +7,16 @@
  */
 import * as path from 'node:path';
 import {
-  type Architecture, ARCHITECTURE_LIST, architectureByName, bestByTestAccuracy, comparisonTable, currentProfile, labelCounts, loadMnist,
+  type Architecture, ARCHITECTURE_LIST, architectureByName, BACKEND_ENV, bestByTestAccuracy, comparisonTable, currentProfile, labelCounts, loadMnist,
   loadModel, mnistForProfile, modelsDirFor, parseBackendName, type Profile, profileByName, readResults, recordResult, reportsDirFor, saveModel,
   saveRun, showProgress, trainArchitecture, useBestBackend,
 } from '@mnist-ts/lib';
-import { eachArgument, usage } from '../args';
+import { eachArgument, exitWithError, parseValue, usage, UsageError, userPath } from '../args';
 import { drawReportFigures } from '../report-figures';
 
 interface Args {
-  profile: Profile;
+  /** The profile --profile names; default MNIST_PROFILE's, else full. */
+  profile?: Profile;
   backend?: ReturnType<typeof parseBackendName>;
   /** Folder for results and figures; default reports/ (reports/quick/ in the quick profile). */
   out?: string;
@@ -36,28 +37,57 @@ const HELP = () =>
   ]);
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { profile: currentProfile(), architectures: [...ARCHITECTURE_LIST] };
+  const args: Args = { architectures: [...ARCHITECTURE_LIST] };
   let chosen: Architecture[] | undefined;
   eachArgument(argv, (flag, value) => {
-    if (flag === '--profile') args.profile = profileByName(value());
-    else if (flag === '--backend') args.backend = parseBackendName(value());
-    else if (flag === '--out') args.out = path.resolve(value());
-    else if (flag === '--models') args.models = path.resolve(value());
-    else if (flag === '--arch') (chosen ??= []).push(...value().split(',').map((name) => architectureByName(name.trim())));
+    if (flag === '--profile') args.profile = parseProfile(value());
+    else if (flag === '--backend') args.backend = parseValue(() => parseBackendName(value()));
+    else if (flag === '--out') args.out = userPath(value());
+    else if (flag === '--models') args.models = userPath(value());
+    else if (flag === '--arch') (chosen ??= []).push(...value().split(',').map((name) => parseValue(() => architectureByName(name.trim()))));
     else if (flag === '--help' || flag === '-h') {
       console.log(HELP());
       process.exit(0);
-    } else throw new Error(`unknown option ${flag} (try --help)`);
+    } else throw new UsageError(`unknown option ${flag}`);
   });
   if (chosen) args.architectures = chosen;
   return args;
+}
+
+/** The profile --profile names (profileByName's own message is about MNIST_PROFILE). */
+function parseProfile(name: string): Profile {
+  try {
+    return profileByName(name);
+  } catch {
+    throw new UsageError(`unknown profile "${name}": --profile must be quick or full`);
+  }
+}
+
+/**
+ * Refuses, before any data is loaded, a backend that cannot train one of the
+ * chosen architectures: tfjs's stock wasm backend has no kernel for the
+ * filter gradient of a convolution (Conv2DBackpropFilter), so it trains no
+ * CNN (see lib/backend/select.ts).
+ */
+function checkBackendCanTrain(args: Args): void {
+  const envValue = process.env[BACKEND_ENV];
+  const backend = args.backend ?? (envValue ? parseBackendName(envValue) : undefined);
+  if (backend !== 'wasm-stock') return;
+  const cnns = args.architectures.filter((arch) => arch.inputLayout === 'image').map((arch) => arch.name);
+  if (cnns.length === 0) return;
+  const problem =
+    `the wasm-stock backend cannot train convolutional networks (${cnns.join(', ')}): tfjs's stock wasm backend has no ` +
+    'Conv2DBackpropFilter kernel; use the wasm backend, or choose MLPs only with --arch';
+  if (args.backend) throw new UsageError(`--backend wasm-stock: ${problem}`);
+  throw new Error(`${BACKEND_ENV}=wasm-stock: ${problem}`);
 }
 
 const step = (text: string) => console.log(`\n== ${text}`);
 
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
-  const { profile } = args;
+  checkBackendCanTrain(args);
+  const profile = args.profile ?? currentProfile();
   const outDir = args.out ?? reportsDirFor(profile.name);
   console.log(`mnist-ts main job, profile "${profile.name}" -> ${path.relative(process.cwd(), outDir) || '.'}`);
 
@@ -118,7 +148,4 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Results: ${resultsFile}`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  console.error(`error: ${(error as Error).message}`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).catch((error: unknown) => exitWithError(error, HELP));

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { eachArgument, usage } from '../args';
+import { eachArgument, exitWithError, usage, UsageError } from '../args';
 import { executeNotebook, formatProblems } from '../notebook/execute';
 import { currentProfile, profileByName, projectDir } from '@mnist-ts/lib';
 
@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
         ]),
       );
       process.exit(0);
-    } else if (arg.startsWith('-')) throw new Error(`unknown option ${arg} (try --help)`);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg} (try --help)`);
     else wanted.push(arg);
   });
   const dir = path.join(projectDir(), 'notebooks');
@@ -51,8 +51,5 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (error: unknown) => {
-    console.error((error as Error).message);
-    process.exit(1);
-  },
+  (error: unknown) => exitWithError(error),
 );
