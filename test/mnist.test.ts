@@ -111,7 +111,7 @@ describe("a folder of the user's own", () => {
 
 describe('checksum verification', () => {
   test('hashes the file every time: a same-size change is found whatever its time', async () => {
-    const file = path.join(scratch, 'remembered.bin');
+    const file = path.join(scratch, 'rehashed.bin');
     await fs.writeFile(file, 'first content');
     const digest = await contentSha256(file);
     await verifyFileChecksum(file, digest);
