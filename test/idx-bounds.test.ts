@@ -61,7 +61,6 @@ test('a gzip-compressed IDX file of 47 MB peaks at about its decompressed size, 
   // payload were held at once: 3.4 times the data.
   expect(fromGzip.growth / fromGzip.bytes).toBeLessThan(1.6);
   expect(fromGzip.growth / Math.max(fromPlain.growth, fromPlain.bytes)).toBeLessThan(1.5);
-  console.log(`peak growth of resident memory / data: gzip ${(fromGzip.growth / fromGzip.bytes).toFixed(2)}, plain ${(fromPlain.growth / fromPlain.bytes).toFixed(2)}`);
 });
 
 describe('a large file starting with the gzip magic is refused after reading only a little of it', () => {
@@ -78,7 +77,6 @@ describe('a large file starting with the gzip magic is refused after reading onl
     const file = await hugeGzip('zip-inside.gz', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(200_000, 7)]));
     const { problem, read } = await runTsScript<Read>(MEASURE_READ, [file]);
     expect(problem).toMatch(/^bad magic: an IDX file starts with two zero bytes, found 50 4b 03 04/);
-    console.log(`read ${read}`);
     expect(read).toBeLessThan(8 * 1024 * 1024);
   });
 
@@ -88,7 +86,6 @@ describe('a large file starting with the gzip magic is refused after reading onl
     const file = await hugeGzip('absurd-inside.gz', header);
     const { problem, read } = await runTsScript<Read>(MEASURE_READ, [file]);
     expect(problem).toMatch(/more than the 2147483648 bytes this reader accepts/);
-    console.log(`read ${read}`);
     expect(read).toBeLessThan(8 * 1024 * 1024);
   });
 });
