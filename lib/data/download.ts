@@ -134,6 +134,7 @@ class Watchdog {
 
   watch(request: http.ClientRequest): void {
     this.request = request;
+    if (this.fired) request.destroy(new Error('deadline passed'));
     this.kick();
   }
 
