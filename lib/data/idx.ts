@@ -387,7 +387,7 @@ class IdxInflateSink extends Writable {
   private parse(head: Buffer): IdxContent {
     const header = parseHeader(head, this.file, 'the decompressed data');
     this.check?.(header);
-    const headerBytes = Uint8Array.prototype.slice.call(head, 0, header.headerBytes);
+    const headerBytes = Uint8Array.from(head.subarray(0, header.headerBytes)); // a copy: head is dropped
     this.content = { header, headerBytes, payload: new Uint8Array(header.payloadBytes) };
     return this.content;
   }
