@@ -18,7 +18,7 @@ export { currentProfile, profileByName, describeProfile, epochsFor, PROFILE_ENV,
 export { loadMnist, locateMnist, mnistForProfile, MNIST_FILES, MNIST_DIR_ENV } from './data/mnist';
 export type { Mnist, MnistLocation, LoadMnistOptions, MnistFileRole, ProfiledMnist } from './data/mnist';
 export { readIdxImages, readIdxLabels, readIdxPair, readIdxFile, parseIdx, encodeIdx, writeIdx } from './data/idx';
-export type { IdxImages, IdxLabels, IdxData, IdxHeader, IdxType, IdxArray, IdxImagesAndLabels, ReadImagesOptions, ReadLabelsOptions, WriteIdxOptions } from './data/idx';
+export type { IdxImages, IdxLabels, IdxData, IdxHeader, IdxType, IdxArray, IdxImagesAndLabels, ReadIdxOptions, ReadImagesOptions, ReadLabelsOptions, ReadPairOptions, WriteIdxOptions } from './data/idx';
 export { DataFileError } from './base/errors';
 export { NUM_CLASSES, pixelsPerImage, imageAt, imageMatrix, firstImages, selectImages, labelCounts, shuffleImages, stratifiedSample } from './data/digit-set';
 export type { ImageSet, DigitSet } from './data/digit-set';

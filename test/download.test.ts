@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as http from 'node:http';
@@ -10,6 +11,7 @@ import { downloadFile } from '../lib/data/download';
 import { DatasetSpec, fetchDataset, loadDataset } from '../lib/data/datasets';
 import { encodeIdx } from '../lib/data/idx';
 import { expectFileError } from './support/file-error';
+import { outcomeOf, spawnTsScript } from './support/ts-child';
 
 const GOOD = randomBytes(64 * 1024);
 const GOOD_SHA = sha256Hex(GOOD);
@@ -73,6 +75,37 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     return;
   }
   if (url === '/stall-headers.bin') return; // never answers
+  if (url === '/trickle.bin') {
+    // One byte every 20 ms: never a stall, but 1000 bytes take 20 s.
+    res.writeHead(200, { 'content-length': 1000 });
+    const timer = setInterval(() => res.write(GOOD.subarray(0, 1)), 20);
+    res.on('close', () => clearInterval(timer));
+    return;
+  }
+  if (url === '/endless.bin') {
+    // No length announced; 20 MB in pieces of 64 KB, as fast as the client takes them.
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    let sent = 0;
+    const more = () => {
+      while (sent < 20 * 1024 * 1024) {
+        sent += GOOD.length;
+        if (!res.write(GOOD)) return void res.once('drain', more);
+      }
+      res.end();
+    };
+    more();
+    return;
+  }
+  if (url === '/huge-announced.bin') {
+    res.writeHead(200, { 'content-length': 10_000_000_000 });
+    res.write(GOOD);
+    return;
+  }
+  if (url === '/redirect-with-password.bin') {
+    res.writeHead(302, { location: 'ftp://bob:hunter2@example.com/x' });
+    res.end();
+    return;
+  }
   if (url === '/redirect.bin') {
     res.writeHead(302, { location: '/hop.bin' });
     res.end();
@@ -270,5 +303,126 @@ describe('fetchDataset', () => {
 
   test('unknown dataset names are refused', async () => {
     await expect(fetchDataset('no-such-set', { dir: root })).rejects.toThrow(/unknown dataset "no-such-set"; known: fashion-mnist, kmnist/);
+  });
+});
+
+/** The id of a process that has just exited, so no process has it now. */
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+}
+
+describe('bounds of a download', () => {
+  test('a server trickling data past the overall deadline is cut off (the stall timeout never fires)', async () => {
+    const dir = await freshDir();
+    const url = `${base}/trickle.bin`;
+    const dest = path.join(dir, 'trickle.bin');
+    await expectFileError(
+      downloadFile({ url, dest, sha256: GOOD_SHA, timeoutMs: 5000, deadlineMs: 300 }),
+      url,
+      /^not finished within the deadline of 300 ms \(after \d+ of 1000 bytes\)$/,
+    );
+    expect(await fsp.readdir(dir)).toEqual([]);
+  });
+
+  test('a body with no announced length is cut off as soon as it passes maxBytes, and nothing beyond is written', async () => {
+    const dir = await freshDir();
+    const url = `${base}/endless.bin`;
+    let most = 0;
+    await expectFileError(
+      downloadFile({ url, dest: path.join(dir, 'endless.bin'), sha256: GOOD_SHA, maxBytes: 200_000, onProgress: (received) => (most = Math.max(most, received)) }),
+      url,
+      /^too large: more than the 200000 bytes \(195\.3 KB\) of maxBytes: the response went on past them$/,
+    );
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(200_000);
+    expect(await fsp.readdir(dir)).toEqual([]);
+  });
+
+  test('an announced length above maxBytes (default 100 MiB) is refused before the body is read', async () => {
+    const dir = await freshDir();
+    const url = `${base}/huge-announced.bin`;
+    let progressed = false;
+    await expectFileError(
+      downloadFile({ url, dest: path.join(dir, 'huge.bin'), sha256: GOOD_SHA, onProgress: () => (progressed = true) }),
+      url,
+      /^too large: more than the 104857600 bytes \(100\.0 MB\) of maxBytes: the server announces 10000000000 bytes$/,
+    );
+    expect(progressed).toBe(false);
+    expect(await fsp.readdir(dir)).toEqual([]);
+  });
+
+  test('bad limits are refused', async () => {
+    const dest = path.join(await freshDir(), 'x.bin');
+    await expect(downloadFile({ url: `${base}/good.bin`, dest, sha256: GOOD_SHA, deadlineMs: 0 })).rejects.toThrow(/deadlineMs must be a positive number/);
+    await expect(downloadFile({ url: `${base}/good.bin`, dest, sha256: GOOD_SHA, maxBytes: -1 })).rejects.toThrow(/maxBytes must be a positive number/);
+  });
+});
+
+describe('credentials in URLs', () => {
+  const withPassword = (route: string) => base.replace('http://', 'http://alice:s3cret@') + route;
+  const shown = (route: string) => base.replace('http://', 'http://***@') + route;
+
+  test.each([
+    ['an HTTP error', '/error.bin', /^HTTP 500 Internal Server Error$/],
+    ['a checksum mismatch', '/other.bin', /^checksum mismatch/],
+    ['a redirect to a URL with a password of its own', '/redirect-with-password.bin', /^redirect to an unsupported URL: ftp:\/\/\*\*\*@example\.com\/x$/],
+  ])('%s names the URL with its user name and password hidden', async (_name, route, problem) => {
+    const dest = path.join(await freshDir(), 'x.bin');
+    const error = await expectFileError(downloadFile({ url: withPassword(route), dest, sha256: GOOD_SHA }), shown(route), problem);
+    expect(error.message).not.toMatch(/alice|s3cret|bob|hunter2/);
+  });
+
+  test('an unsupported URL is named without its credentials too', async () => {
+    const dest = path.join(await freshDir(), 'x.bin');
+    await expectFileError(downloadFile({ url: 'ftp://alice:s3cret@example.com/x', dest, sha256: GOOD_SHA }), 'ftp://***@example.com/x', /not a valid http or https URL/);
+  });
+});
+
+describe('interrupted downloads', () => {
+  /** Downloads argv[1] to argv[2] in a child process; prints "receiving" once the body starts arriving. */
+  const DOWNLOAD = `
+const { downloadFile } = require('./lib/data/download');
+let told = false;
+downloadFile({
+  url: process.argv[1], dest: process.argv[2], sha256: '${'0'.repeat(64)}', timeoutMs: 60000,
+  onProgress: () => { if (!told) { told = true; console.log('receiving'); } },
+}).then(() => console.log('finished'), (error) => console.log('failed: ' + error.message));
+`;
+
+  /** Starts a child downloading a body that stalls after 1000 bytes; resolves once it is receiving, with the temporary file it writes. */
+  async function downloadingChild(dir: string): Promise<{ child: ReturnType<typeof spawnTsScript>; ended: ReturnType<typeof outcomeOf>; temporary: string }> {
+    const child = spawnTsScript(DOWNLOAD, [`${base}/stall-body.bin`, path.join(dir, 'target.bin')]);
+    const ended = outcomeOf(child);
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('receiving') && resolve());
+      child.on('close', () => reject(new Error('the child ended before receiving')));
+    });
+    const names = await fsp.readdir(dir);
+    expect(names).toEqual([expect.stringMatching(new RegExp(`^\\.target\\.bin\\.${child.pid}-[0-9a-f]{12}\\.download$`))]);
+    return { child, ended, temporary: path.join(dir, names[0]) };
+  }
+
+  test.each(['SIGINT', 'SIGTERM'] as const)('%s removes the temporary file and the process still ends by that signal', async (signal) => {
+    const dir = await freshDir();
+    const { child, ended } = await downloadingChild(dir);
+    child.kill(signal);
+    const outcome = await ended;
+    expect({ code: outcome.code, signal: outcome.signal }).toEqual({ code: null, signal });
+    expect(outcome.stdout).not.toMatch(/finished|failed/);
+    expect(await fsp.readdir(dir)).toEqual([]);
+  });
+
+  test('what a SIGKILL leaves is removed by the next download to the same place; files of live processes stay', async () => {
+    const dir = await freshDir();
+    const { child, ended, temporary } = await downloadingChild(dir);
+    child.kill('SIGKILL');
+    expect((await ended).signal).toBe('SIGKILL');
+    expect((await fsp.stat(temporary)).isFile()).toBe(true);
+    const older = path.join(dir, `.target.bin.${deadPid()}-0123456789ab.download`);
+    const live = path.join(dir, `.target.bin.${process.pid}-0123456789ab.download`);
+    const otherFile = path.join(dir, `.other.bin.${deadPid()}-0123456789ab.download`);
+    for (const file of [older, live, otherFile]) await fsp.writeFile(file, 'x');
+    await downloadFile({ url: `${base}/good.bin`, dest: path.join(dir, 'target.bin'), sha256: GOOD_SHA });
+    expect((await fsp.readdir(dir)).sort()).toEqual([path.basename(otherFile), path.basename(live), 'target.bin'].sort());
   });
 });

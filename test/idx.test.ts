@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataFileError } from '../lib/base/errors';
+import { contentSha256, sha256File, sha256Hex } from '../lib/data/checksum';
 import {
   encodeIdx,
   IdxArray,
@@ -125,7 +127,7 @@ describe('gzip', () => {
     expect(Array.from((await readIdxFile(plainNamedGz)).data)).toEqual(Array.from(images.data));
   });
 
-  test('a truncated gzip file is reported, not inflated', async () => {
+  test('a truncated gzip file is reported with what its header declares', async () => {
     // Big enough that the header itself still inflates from the first half.
     const big = encodeIdx({ type: 'ubyte', dims: [50, 28, 28], data: ramp(50, 28, 28).map((v, i) => (v * i) % 251) });
     const gz = gzipSync(big);
@@ -133,7 +135,7 @@ describe('gzip', () => {
     await expectFileError(
       readIdxFile(file),
       file,
-      /header declares 50 items of 28x28 ubyte \(39216 bytes\) but the gzip trailer records \d+ uncompressed bytes \(the file is truncated or corrupt\)/,
+      /^truncated: header declares 50 items of 28x28 ubyte \(39216 bytes\) but the gzip data ends after \d+ decompressed bytes$/,
     );
   });
 
@@ -156,8 +158,114 @@ describe('gzip', () => {
     await expectFileError(
       readIdxLabels(file),
       file,
-      /header declares 10 items ubyte \(18 bytes\) but the gzip trailer records 11 uncompressed bytes/,
+      /^truncated: header declares 10 items ubyte \(18 bytes\) but the decompressed data holds 11 bytes$/,
     );
+  });
+});
+
+describe('multi-member gzip', () => {
+  const images: IdxArray = { type: 'ubyte', dims: [6, 5, 4], data: ramp(6, 5, 4) };
+  const encoded = encodeIdx(images);
+  /** gzip members of `bytes` cut at `cuts`, one after another, as `cat a.gz b.gz` makes. */
+  const members = (bytes: Uint8Array, cuts: number[]) =>
+    Buffer.concat([0, ...cuts].map((from, i) => gzipSync(bytes.subarray(from, [...cuts, bytes.length][i]))));
+
+  test('a file of several members (valid by gzip -t) is read whole', async () => {
+    // Cuts inside the header and inside the payload: the last member holds
+    // 20 bytes, which is all its trailer's length field records.
+    const file = await put('members.idx.gz', members(encoded, [2, 9, 100, encoded.length - 20]));
+    execFileSync('gzip', ['-t', file]); // throws if gzip itself finds it invalid
+    expect(await readIdxImages(file)).toEqual({ count: 6, rows: 5, cols: 4, pixels: images.data });
+    expect(await contentSha256(file)).toBe(sha256Hex(encoded));
+    expect((await readIdxFile(file, { sha256: sha256Hex(encoded) })).dims).toEqual([6, 5, 4]);
+  });
+
+  test('members that together hold less than the header declares are reported as truncated', async () => {
+    const file = await put('members-short.idx.gz', members(encoded.subarray(0, encoded.length - 7), [50]));
+    await expectFileError(
+      readIdxImages(file),
+      file,
+      /^truncated: header declares 6 items of 5x4 ubyte \(136 bytes\) but the decompressed data holds 129 bytes$/,
+    );
+  });
+
+  test('data beyond the declared length stops the inflation with a length mismatch', async () => {
+    const longer = Buffer.concat([encoded, Buffer.alloc(100_000, 3)]);
+    const file = await put('members-long.idx.gz', members(longer, [60]));
+    await expectFileError(
+      readIdxImages(file),
+      file,
+      /^length mismatch: header declares 6 items of 5x4 ubyte \(136 bytes\) but the decompressed data is longer$/,
+    );
+  });
+});
+
+describe('checksums of the content read', () => {
+  const labels: IdxArray = { type: 'ubyte', dims: [4], data: Uint8Array.from([3, 1, 4, 1]) };
+  const encoded = encodeIdx(labels);
+  const digest = sha256Hex(encoded);
+
+  test('the digest is of the decompressed content, the same for a file and its gzip', async () => {
+    const plain = await put('sum-labels.idx', encoded);
+    const gz = await put('sum-labels.idx.gz', gzipSync(encoded));
+    expect(Array.from((await readIdxLabels(plain, { sha256: digest })).labels)).toEqual([3, 1, 4, 1]);
+    expect(Array.from((await readIdxLabels(gz, { sha256: digest.toUpperCase() })).labels)).toEqual([3, 1, 4, 1]);
+  });
+
+  test('a changed byte is a checksum mismatch naming the file and both digests', async () => {
+    const changed = Buffer.from(encoded);
+    changed[9] = 2; // still a valid labels file
+    for (const [name, bytes] of [['sum-bad.idx', changed], ['sum-bad.idx.gz', gzipSync(changed)]] as const) {
+      const file = await put(name, bytes);
+      await expectFileError(
+        readIdxLabels(file, { sha256: digest }),
+        file,
+        new RegExp(`^checksum mismatch: expected SHA-256 ${digest}, the content has ${sha256Hex(changed)}$`),
+      );
+    }
+  });
+
+  test('a malformed expected digest is refused before reading', async () => {
+    const file = await put('sum-any.idx', encoded);
+    await expect(readIdxFile(file, { sha256: 'abc' })).rejects.toThrow(RangeError);
+    await expect(readIdxFile(file, { sha256: 'abc' })).rejects.toThrow(/64 hex digits, got "abc"/);
+  });
+});
+
+describe('no examples', () => {
+  test('an images or labels file of 0 items is refused from its header', async () => {
+    const images = await put('empty-images.idx', rawIdx(0x08, [0, 28, 28]));
+    const labels = await put('empty-labels.idx', rawIdx(0x08, [0]));
+    await expectFileError(readIdxImages(images), images, /^no images: the header declares 0 images$/);
+    await expectFileError(readIdxLabels(labels), labels, /^no labels: the header declares 0 labels$/);
+    const someLabels = await put('some-labels.idx', rawIdx(0x08, [2], [1, 2]));
+    await expectFileError(readIdxPair(images, someLabels), images, /^no images/);
+    const flat = await put('flat-images.idx', rawIdx(0x08, [3, 0, 28]));
+    await expectFileError(readIdxImages(flat), flat, /^empty images: the header says 0x28 pixels$/);
+  });
+
+  test('a general array with a 0 dimension stays a valid IDX file', async () => {
+    const file = path.join(dir, 'empty-array.idx');
+    await writeIdx(file, { type: 'float32', dims: [0, 3], data: new Float32Array(0) });
+    const read = await readIdxFile(file);
+    expect(read.dims).toEqual([0, 3]);
+    expect(read.data.length).toBe(0);
+  });
+});
+
+describe('not regular files', () => {
+  test('a named pipe is refused by name without being opened (no hang)', async () => {
+    const fifo = path.join(dir, 'pipe.idx');
+    execFileSync('mkfifo', [fifo]);
+    await expectFileError(readIdxFile(fifo), fifo, /^is a named pipe \(FIFO\), not a regular file$/);
+    await expectFileError(readIdxImages(fifo), fifo, /named pipe/);
+    await expectFileError(sha256File(fifo), fifo, /named pipe/);
+    await expectFileError(contentSha256(fifo), fifo, /named pipe/);
+  });
+
+  test('a device that never ends (/dev/zero) is refused by name', async () => {
+    await expectFileError(readIdxFile('/dev/zero'), '/dev/zero', /^is a character device, not a regular file$/);
+    await expectFileError(contentSha256('/dev/zero'), '/dev/zero', /character device/);
   });
 });
 

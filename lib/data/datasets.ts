@@ -149,6 +149,8 @@ export interface FetchDatasetOptions {
   dir?: string;
   /** Per-file stall timeout, see DownloadOptions.timeoutMs. */
   timeoutMs?: number;
+  /** Per-file overall deadline, see DownloadOptions.deadlineMs. */
+  deadlineMs?: number;
   /** Use this base URL instead of the spec's (a mirror, or a test server). */
   baseUrl?: string;
   /** Progress of each file as it downloads. */
@@ -171,8 +173,10 @@ function joinUrl(base: string, fileName: string): string {
 
 /**
  * Makes sure the four files of a dataset are in `dir`, downloading and
- * verifying whichever are missing or do not match their checksum. Files are
- * fetched one after another.
+ * verifying whichever are missing or do not match their checksum (files
+ * already there are hashed again on every call). Files are fetched one after
+ * another, each bounded by its published size and by `deadlineMs`; see
+ * downloadFile for what an interrupted or failed download leaves (nothing).
  */
 export async function fetchDataset(
   dataset: string | DatasetSpec,
@@ -194,6 +198,7 @@ export async function fetchDataset(
       sha256: file.sha256,
       size: file.size,
       timeoutMs: options.timeoutMs,
+      deadlineMs: options.deadlineMs,
       onProgress,
     });
     paths[role] = result.path;
@@ -211,7 +216,9 @@ export interface LoadedDataset {
 
 /**
  * Fetches a dataset (see {@link fetchDataset}) and reads both splits, checking
- * image size, label range and that the counts of images and labels agree.
+ * image size, label range and that the counts of images and labels agree (and
+ * are not 0). The published digests are of the compressed files, so they are
+ * checked by fetchDataset just before the files are read, not by the reader.
  */
 export async function loadDataset(
   dataset: string | DatasetSpec,

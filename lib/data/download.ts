@@ -6,6 +6,11 @@
  * right is the temporary file renamed over the destination. On any failure the
  * temporary file is removed, so the destination is either untouched (an
  * existing file survives a failed re-download) or holds the verified bytes.
+ * Ctrl-C or SIGTERM during a download removes it too (and the process then
+ * ends by that signal); what a SIGKILL leaves is removed by the next download
+ * to the same destination. A download is bounded in time (an overall deadline
+ * besides the stall timeout) and in size (the expected size, else maxBytes).
+ * User names and passwords in URLs never appear in errors.
  */
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
@@ -14,12 +19,18 @@ import * as https from 'node:https';
 import * as nodePath from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { temporarySibling } from '../base/atomic-write';
+import { removeStaleSiblings, temporarySibling } from '../base/atomic-write';
 import { DataFileError, describeFsError } from '../base/errors';
+import { formatBytes } from '../base/read-file';
+import { removedOnInterrupt } from '../base/signal-cleanup';
 import { isSha256Hex, sha256File } from './checksum';
 
 /** Default for {@link DownloadOptions.timeoutMs}: 60 seconds. */
 const DEFAULT_DOWNLOAD_TIMEOUT_MS = 60_000;
+/** Default for {@link DownloadOptions.deadlineMs}: 10 minutes (MNIST-sized files take seconds). */
+const DEFAULT_DEADLINE_MS = 10 * 60_000;
+/** Default for {@link DownloadOptions.maxBytes}: 100 MiB, beyond any IDX dataset here. */
+const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
 /** Default for {@link DownloadOptions.maxRedirects}. */
 const DEFAULT_MAX_REDIRECTS = 5;
 
@@ -34,13 +45,28 @@ export interface DownloadOptions {
   dest: string;
   /** Expected SHA-256 of the file, 64 hex digits. Required. */
   sha256: string;
-  /** Expected size in bytes, when known: a response of another length is rejected early. */
+  /**
+   * Expected size in bytes, when known: a response of another length is
+   * rejected early, and the body is cut off as soon as it is longer.
+   */
   size?: number;
+  /**
+   * Without `size`: the most bytes accepted (default 100 MiB). A larger
+   * announced length is refused before the body is read, and a body that
+   * passes it is cut off at once; nothing beyond it is written.
+   */
+  maxBytes?: number;
   /**
    * Longest wait, in milliseconds, for any progress: connecting, the response
    * headers, or the next piece of the body. Default 60 s.
    */
   timeoutMs?: number;
+  /**
+   * Longest time, in milliseconds, for the whole download however steadily
+   * data arrives (a server trickling one byte at a time never stalls).
+   * Default 10 minutes.
+   */
+  deadlineMs?: number;
   /** Redirects to follow before giving up. Default 5. */
   maxRedirects?: number;
   onProgress?: ProgressCallback;
@@ -58,7 +84,24 @@ export interface DownloadResult {
 
 
 
-/** The digest of the file at `dest`, or undefined when there is none. */
+/**
+ * `text` (a URL, or a message holding URLs) with the user name and password of
+ * every URL replaced by `***`: `https://***@host/path`.
+ */
+function redactCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi, '$1***@');
+}
+
+/** The same error with any credentials taken out of its file and problem. */
+function withoutCredentials(error: unknown): unknown {
+  if (!(error instanceof DataFileError)) return error;
+  const file = redactCredentials(error.file);
+  const problem = redactCredentials(error.problem);
+  if (file === error.file && problem === error.problem) return error;
+  return new DataFileError(file, problem, { cause: error.cause });
+}
+
+/** The digest of the file at `dest`, or undefined when there is none; anything but a regular file is refused by name. */
 async function existingDigest(dest: string): Promise<{ digest: string; bytes: number } | undefined> {
   let stat;
   try {
@@ -67,38 +110,49 @@ async function existingDigest(dest: string): Promise<{ digest: string; bytes: nu
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new DataFileError(dest, `cannot check the existing file: ${describeFsError(error)}`, { cause: error });
   }
-  if (!stat.isFile()) throw new DataFileError(dest, 'exists but is not a regular file');
   return { digest: await sha256File(dest), bytes: stat.size };
 }
 
 /**
- * One timer for the whole transfer, restarted whenever something happens.
- * When it fires it destroys the current request, and `fired` tells the error
- * handling that the real cause was the timeout.
+ * Two timers for the whole transfer: one restarted whenever something
+ * happens (a stall), one never restarted (the deadline). When either fires it
+ * destroys the current request, and `fired` tells the error handling which
+ * was the real cause.
  */
 class Watchdog {
-  fired = false;
-  private timer: NodeJS.Timeout | undefined;
+  fired: 'stall' | 'deadline' | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private readonly deadlineTimer: NodeJS.Timeout;
   private request: http.ClientRequest | undefined;
 
-  constructor(private readonly ms: number) {}
+  constructor(
+    private readonly stallMs: number,
+    deadlineMs: number,
+  ) {
+    this.deadlineTimer = setTimeout(() => this.fire('deadline'), deadlineMs);
+  }
 
   watch(request: http.ClientRequest): void {
     this.request = request;
+    if (this.fired) request.destroy(new Error('deadline passed'));
     this.kick();
   }
 
   kick(): void {
     if (this.fired) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.fired = true;
-      this.request?.destroy(new Error(`timed out after ${this.ms} ms`));
-    }, this.ms);
+    clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => this.fire('stall'), this.stallMs);
+  }
+
+  private fire(cause: 'stall' | 'deadline'): void {
+    if (this.fired) return;
+    this.fired = cause;
+    this.request?.destroy(new Error(cause === 'stall' ? 'stalled' : 'deadline passed'));
   }
 
   stop(): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.stallTimer);
+    clearTimeout(this.deadlineTimer);
   }
 }
 
@@ -173,11 +227,18 @@ async function writeAll(fh: fsp.FileHandle, chunk: Uint8Array): Promise<void> {
   }
 }
 
+/** The limits of one download, checked by downloadFile. */
+interface Limits {
+  timeoutMs: number;
+  deadlineMs: number;
+  maxBytes: number;
+}
+
 /** Streams `url` into `temp` (created exclusively), hashing as it goes. */
 async function fetchToFile(
   options: DownloadOptions,
   temp: string,
-  timeoutMs: number,
+  limits: Limits,
 ): Promise<{ bytes: number; digest: string }> {
   const { url, dest } = options;
 
@@ -192,7 +253,7 @@ async function fetchToFile(
     throw new DataFileError(dest, `cannot create a temporary file: ${describeFsError(error)}`, { cause: error });
   }
 
-  const watchdog = new Watchdog(timeoutMs);
+  const watchdog = new Watchdog(limits.timeoutMs, limits.deadlineMs);
   let received = 0;
   let total: number | undefined;
   const progress = () => (total === undefined ? `${received} bytes` : `${received} of ${total} bytes`);
@@ -204,15 +265,24 @@ async function fetchToFile(
       response.destroy();
       throw new DataFileError(url, `size mismatch: the server announces ${total} bytes, expected ${options.size}`);
     }
-    const limit = options.size ?? total;
+    const tooLarge = `too large: more than the ${limits.maxBytes} bytes (${formatBytes(limits.maxBytes)}) of maxBytes`;
+    if (options.size === undefined && total !== undefined && total > limits.maxBytes) {
+      response.destroy();
+      throw new DataFileError(url, `${tooLarge}: the server announces ${total} bytes`);
+    }
+    const expectedLength = options.size ?? total;
 
     const hash = createHash('sha256');
     const meter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         watchdog.kick();
         received += chunk.length;
-        if (limit !== undefined && received > limit) {
-          callback(new DataFileError(url, `response is longer than the ${limit} bytes expected`));
+        if (expectedLength !== undefined && received > expectedLength) {
+          callback(new DataFileError(url, `response is longer than the ${expectedLength} bytes expected`));
+          return;
+        }
+        if (received > limits.maxBytes && options.size === undefined) {
+          callback(new DataFileError(url, `${tooLarge}: the response went on past them`));
           return;
         }
         hash.update(chunk);
@@ -245,9 +315,12 @@ async function fetchToFile(
     await fh.sync();
     return { bytes: received, digest: hash.digest('hex') };
   } catch (error) {
-    if (watchdog.fired) {
+    if (watchdog.fired === 'deadline') {
+      throw new DataFileError(url, `not finished within the deadline of ${limits.deadlineMs} ms (after ${progress()})`, { cause: error });
+    }
+    if (watchdog.fired === 'stall') {
       const during = received > 0 || total !== undefined ? ` with no data (after ${progress()})` : ' waiting for a response';
-      throw new DataFileError(url, `timed out after ${timeoutMs} ms${during}`, { cause: error });
+      throw new DataFileError(url, `timed out after ${limits.timeoutMs} ms${during}`, { cause: error });
     }
     if (error instanceof DataFileError) throw error;
     const where = total !== undefined || received > 0 ? `connection closed after ${progress()}` : 'request failed';
@@ -258,24 +331,44 @@ async function fetchToFile(
   }
 }
 
+/** A positive number from an option, or its default; a RangeError naming the option otherwise. */
+function positive(value: number | undefined, fallback: number, name: string, unit: string): number {
+  const chosen = value ?? fallback;
+  if (!(chosen > 0) || !Number.isFinite(chosen)) throw new RangeError(`${name} must be a positive number of ${unit}, got ${chosen}`);
+  return chosen;
+}
+
 /**
  * Downloads `url` to `dest` and verifies its SHA-256. When `dest` already
- * holds a file with that digest, nothing is downloaded. Otherwise the new file
- * replaces `dest` only after it is complete and verified; on failure `dest`
- * is left as it was and no temporary file remains. Errors are DataFileErrors
- * naming the URL (network and verification problems) or the destination
- * (local file problems).
+ * holds a file with that digest (hashed now, not remembered), nothing is
+ * downloaded; when it holds something other than a regular file, that is
+ * refused by name. Otherwise the new file replaces `dest` only after it is
+ * complete and verified; on failure, or on SIGINT/SIGTERM, `dest` is left as
+ * it was and no temporary file remains (temporary files that killed
+ * downloads left beside `dest` are removed first). The download ends with an
+ * error once it passes `deadlineMs` or `maxBytes`. Errors are DataFileErrors
+ * naming the URL (network and verification problems), with any user name and
+ * password shown as `***`, or the destination (local file problems).
  */
 export async function downloadFile(options: DownloadOptions): Promise<DownloadResult> {
+  try {
+    return await download(options);
+  } catch (error) {
+    throw withoutCredentials(error);
+  }
+}
+
+async function download(options: DownloadOptions): Promise<DownloadResult> {
   const { url, dest } = options;
   if (typeof options.sha256 !== 'string' || !isSha256Hex(options.sha256)) {
     throw new DataFileError(url, `the expected SHA-256 must be 64 hex digits, got ${JSON.stringify(options.sha256)}`);
   }
   const expected = options.sha256.toLowerCase();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-    throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
-  }
+  const limits: Limits = {
+    timeoutMs: positive(options.timeoutMs, DEFAULT_DOWNLOAD_TIMEOUT_MS, 'timeoutMs', 'milliseconds'),
+    deadlineMs: positive(options.deadlineMs, DEFAULT_DEADLINE_MS, 'deadlineMs', 'milliseconds'),
+    maxBytes: positive(options.maxBytes, DEFAULT_MAX_BYTES, 'maxBytes', 'bytes'),
+  };
 
   const existing = await existingDigest(dest);
   if (existing?.digest === expected) return { path: dest, downloaded: false, bytes: existing.bytes };
@@ -285,21 +378,24 @@ export async function downloadFile(options: DownloadOptions): Promise<DownloadRe
   } catch (error) {
     throw new DataFileError(dest, `cannot create the directory: ${describeFsError(error)}`, { cause: error });
   }
+  await removeStaleSiblings(dest, 'download');
 
   const temp = temporarySibling(dest, 'download');
-  try {
-    const { bytes, digest } = await fetchToFile(options, temp, timeoutMs);
-    if (digest !== expected) {
-      throw new DataFileError(url, `checksum mismatch: expected SHA-256 ${expected}, got ${digest}`);
-    }
+  return removedOnInterrupt(temp, async () => {
     try {
-      await fsp.rename(temp, dest);
+      const { bytes, digest } = await fetchToFile(options, temp, limits);
+      if (digest !== expected) {
+        throw new DataFileError(url, `checksum mismatch: expected SHA-256 ${expected}, got ${digest}`);
+      }
+      try {
+        await fsp.rename(temp, dest);
+      } catch (error) {
+        throw new DataFileError(dest, `cannot move the download into place: ${describeFsError(error)}`, { cause: error });
+      }
+      return { path: dest, downloaded: true, bytes };
     } catch (error) {
-      throw new DataFileError(dest, `cannot move the download into place: ${describeFsError(error)}`, { cause: error });
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
     }
-    return { path: dest, downloaded: true, bytes };
-  } catch (error) {
-    await fsp.rm(temp, { force: true }).catch(() => undefined);
-    throw error;
-  }
+  });
 }
