@@ -42,6 +42,19 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
+/**
+ * Expects `load` to be refused with a DataFileError about `file` whose problem
+ * matches, and to leave tf.memory() as it found it: a refused load must not
+ * leak what tfjs built before refusing.
+ */
+async function expectRefusedLoad(load: () => Promise<unknown>, file: string, problem: RegExp): Promise<DataFileError> {
+  const before = tf.memory();
+  const error = await expectFileError(load(), file, problem);
+  const after = tf.memory();
+  expect({ numTensors: after.numTensors, numBytes: after.numBytes }).toEqual({ numTensors: before.numTensors, numBytes: before.numBytes });
+  return error;
+}
+
 /** A fresh empty folder under the test root. */
 const scratch = (name: string) => fsp.mkdtemp(path.join(root, `${name}-`));
 
@@ -276,7 +289,7 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
     const { dir, weights } = await fixture('truncated');
     const size = (await fsp.stat(weights)).size;
     await fsp.truncate(weights, size - 10);
-    const error = await expectFileError(loadModel(dir), weights, /^truncated: .*has \d+ bytes.*need \d+ bytes/);
+    const error = await expectRefusedLoad(() => loadModel(dir), weights, /^truncated: .*has \d+ bytes.*need \d+ bytes/);
     expect(error.problem).toContain(`${size - 10} bytes`);
     expect(error.problem).toContain(`${size} bytes`);
   });
@@ -285,7 +298,7 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
     const { dir, weights } = await fixture('long');
     const size = (await fsp.stat(weights)).size;
     await fsp.appendFile(weights, Buffer.alloc(4));
-    const error = await expectFileError(loadModel(dir), weights, /^too long: /);
+    const error = await expectRefusedLoad(() => loadModel(dir), weights, /^too long: /);
     expect(error.problem).toContain(`${size + 4} bytes`);
     expect(error.problem).toContain(`need ${size} bytes`);
   });
@@ -294,43 +307,43 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
     const { dir, modelJson } = await fixture('not-json');
     const text = await fsp.readFile(modelJson, 'utf8');
     await fsp.writeFile(modelJson, text.slice(0, text.length / 2));
-    await expectFileError(loadModel(dir), modelJson, /not valid JSON/);
+    await expectRefusedLoad(() => loadModel(dir), modelJson, /not valid JSON/);
     await expectFileError(readModelMetadata(dir), modelJson, /not valid JSON/);
   });
 
   test('model.json without weightsManifest, without modelTopology, or of another format', async () => {
     const f = await fixture('fields');
     await f.rewrite((json) => delete json.weightsManifest);
-    await expectFileError(loadModel(f.dir), f.modelJson, /no weightsManifest/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.modelJson, /no weightsManifest/);
     await f.rewrite((json) => {
       json.weightsManifest = [{ paths: ['../elsewhere.bin'], weights: [] }];
     });
-    await expectFileError(loadModel(f.dir), f.modelJson, /outside the model folder/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.modelJson, /outside the model folder/);
 
     const g = await fixture('topology');
     await g.rewrite((json) => delete json.modelTopology);
-    await expectFileError(loadModel(g.dir), g.modelJson, /no modelTopology/);
+    await expectRefusedLoad(() => loadModel(g.dir), g.modelJson, /no modelTopology/);
 
     const h = await fixture('format');
     await h.rewrite((json) => {
       json.format = 'graph-model';
     });
-    await expectFileError(loadModel(h.dir), h.modelJson, /format is "graph-model"/);
+    await expectRefusedLoad(() => loadModel(h.dir), h.modelJson, /format is "graph-model"/);
   });
 
   test('missing weights.bin, missing model.json, missing folder', async () => {
     const { dir, modelJson, weights } = await fixture('missing');
     await fsp.rm(weights);
-    await expectFileError(loadModel(dir), weights, /file not found/);
+    await expectRefusedLoad(() => loadModel(dir), weights, /file not found/);
     await fsp.rm(modelJson);
-    await expectFileError(loadModel(dir), modelJson, /file not found/);
+    await expectRefusedLoad(() => loadModel(dir), modelJson, /file not found/);
     const nowhere = path.join(dir, 'no-such-folder');
-    await expectFileError(loadModel(nowhere), path.join(nowhere, MODEL_JSON), /file not found/);
+    await expectRefusedLoad(() => loadModel(nowhere), path.join(nowhere, MODEL_JSON), /file not found/);
   });
 
   test('input shape other than the caller expects', async () => {
     const { dir, modelJson } = await fixture('shape');
-    const error = await expectFileError(loadModel(dir, { expectInputShape: [28, 28, 1] }), modelJson, /input shape mismatch/);
+    const error = await expectRefusedLoad(() => loadModel(dir, { expectInputShape: [28, 28, 1] }), modelJson, /input shape mismatch/);
     expect(error.problem).toContain('[784]');
     expect(error.problem).toContain('[28, 28, 1]');
   });
@@ -341,14 +354,14 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
       const topology = json.modelTopology as { config: { layers: { class_name: string }[] } };
       topology.config.layers[0].class_name = 'NoSuchLayer';
     });
-    await expectFileError(loadModel(f.dir), f.modelJson, /TensorFlow\.js cannot build the model.*NoSuchLayer/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.modelJson, /TensorFlow\.js cannot build the model.*NoSuchLayer/);
 
     const g = await fixture('weight-names');
     await g.rewrite((json) => {
       const manifest = json.weightsManifest as { weights: { name: string }[] }[];
       manifest[0].weights[0].name = 'not_a_layer/kernel';
     });
-    await expectFileError(loadModel(g.dir), g.modelJson, /TensorFlow\.js cannot build the model/);
+    await expectRefusedLoad(() => loadModel(g.dir), g.modelJson, /TensorFlow\.js cannot build the model/);
   });
 
   /** What a load could leave allocated: tensors, their bytes, and registered variables. */
@@ -366,14 +379,14 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
     const f = await fixture('leak');
     await f.rewrite(change);
     const before = allocated();
-    await expectFileError(loadModel(f.dir), f.modelJson, problem);
+    await expectRefusedLoad(() => loadModel(f.dir), f.modelJson, problem);
     expect(allocated()).toEqual(before);
   });
 
   test('a model refused for its input shape leaves tf.memory() as it was', async () => {
     const { dir, modelJson } = await fixture('shape-memory');
     const before = allocated();
-    await expectFileError(loadModel(dir, { expectInputShape: [28, 28, 1] }), modelJson, /input shape mismatch/);
+    await expectRefusedLoad(() => loadModel(dir, { expectInputShape: [28, 28, 1] }), modelJson, /input shape mismatch/);
     expect(allocated()).toEqual(before);
   });
 
@@ -383,21 +396,21 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
       const group = (json.weightsManifest as Manifest)[0];
       group.paths = Array.from({ length: 1000 }, () => WEIGHTS_BIN);
     });
-    await expectFileError(loadModel(f.dir), f.modelJson, /weightsManifest\[0\]\.paths names "weights\.bin" a second time/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.modelJson, /weightsManifest\[0\]\.paths names "weights\.bin" a second time/);
     await f.rewrite((json) => {
       (json.weightsManifest as Manifest)[0].paths = [WEIGHTS_BIN, `./${WEIGHTS_BIN}`];
     });
-    await expectFileError(loadModel(f.dir), f.modelJson, /names "\.\/weights\.bin" a second time/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.modelJson, /names "\.\/weights\.bin" a second time/);
   });
 
   test('weights that are a named pipe or a folder are refused by name, without opening them', async () => {
     const f = await fixture('pipe-weights');
     await fsp.rm(f.weights);
     execFileSync('mkfifo', [f.weights]); // reading it would wait for a writer forever
-    await expectFileError(loadModel(f.dir), f.weights, /is a named pipe \(FIFO\), not a regular file/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.weights, /is a named pipe \(FIFO\), not a regular file/);
     await fsp.rm(f.weights);
     await fsp.mkdir(f.weights);
-    await expectFileError(loadModel(f.dir), f.weights, /is a folder, not a regular file/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.weights, /is a folder, not a regular file/);
   });
 
   test('model.json: a UTF-8 byte-order mark is accepted; over 32 MB or a named pipe is refused before it is read', async () => {
@@ -410,7 +423,7 @@ describe('loadModel refuses damaged or unexpected models with an error naming th
     expect(await readModelMetadata(f.dir)).toEqual({ architecture: 'tiny' });
 
     await fsp.truncate(f.modelJson, 33 * 1024 * 1024); // sparse: nothing of it is on disk
-    await expectFileError(loadModel(f.dir), f.modelJson, /too large for model\.json: 33\.0 MB, the limit is 32\.0 MB/);
+    await expectRefusedLoad(() => loadModel(f.dir), f.modelJson, /too large for model\.json: 33\.0 MB, the limit is 32\.0 MB/);
     await fsp.rm(f.modelJson);
     execFileSync('mkfifo', [f.modelJson]);
     await expectFileError(readModelMetadata(f.dir), f.modelJson, /named pipe/);
