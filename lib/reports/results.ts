@@ -13,6 +13,8 @@ export interface ModelResult {
   readonly batchSize: number;
   /** TensorFlow.js backend that trained it. */
   readonly backend: string;
+  /** Threads that trained it (data-parallel; 1 is the main thread alone). Missing in results from before it was recorded. */
+  readonly workers?: number;
   /** Profile of the run (`quick` or `full`) and the number of training images. */
   readonly profile: string;
   readonly trainImages: number;

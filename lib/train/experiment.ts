@@ -31,6 +31,8 @@ export interface ArchitectureRunOptions {
   readonly build?: Omit<BuildOptions, 'seed'>;
   /** Where progress goes, e.g. `showProgress()`; default none. */
   readonly progress?: TrainingProgress;
+  /** Threads that share each batch (see `TrainOptions.workers`); default MNIST_TRAIN_WORKERS, else every core on wasm. */
+  readonly workers?: number;
 }
 
 /** A trained architecture: the model, its history, its test score and the record for results.json. */
@@ -72,6 +74,7 @@ export async function trainArchitecture(
       seed,
       progress: options.progress,
       title: architecture.name,
+      workers: options.workers,
     });
     const test = await evaluateModel(model, data.test, { inputLayout: architecture.inputLayout });
     const kept = training.history[training.keptEpoch - 1];
@@ -82,6 +85,7 @@ export async function trainArchitecture(
       epochs,
       batchSize: architecture.batchSize,
       backend: tf.getBackend(),
+      workers: training.workers,
       profile: profile.name,
       trainImages: training.trainImages,
       trainingSeconds: round(training.seconds, 2),

@@ -1,12 +1,14 @@
+import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DigitSet, splitValidation } from '../data/digit-set';
-import { type InputLayout, type PixelScaling, toTensors } from '../data/tensors';
-import { rowArgmax } from '../base/argmax';
+import { type InputLayout, type PixelScaling, type TensorPair, toTensors } from '../data/tensors';
 import { SeededRandom } from '../base/random';
 import type { PredictOptions } from '../evaluation/predict';
 import { inputLayoutOf } from '../models/input-layout';
 import type { EpochRecord, TrainingProgress } from '../types/training';
+import { ShardWorkers } from './parallel';
+import { countCorrect, meanCrossEntropy } from './shard-step';
 
 export interface TrainOptions {
   readonly epochs: number;
@@ -38,6 +40,42 @@ export interface TrainOptions {
   readonly progress?: TrainingProgress;
   /** Name shown above the progress; default the model's name. */
   readonly title?: string;
+  /**
+   * Threads that share each batch (data-parallel: the main thread and
+   * `workers - 1` worker threads, each on a contiguous shard of the batch;
+   * see train/parallel.ts). Default: the MNIST_TRAIN_WORKERS environment
+   * variable, else as many as the machine has cores on the wasm backend
+   * (one core each) and 1 on the others (tfjs-node already uses every
+   * core; cpu is a reference). 1 trains in the main thread alone. The same
+   * seed, backend and number of workers give the same weights.
+   */
+  readonly workers?: number;
+}
+
+/**
+ * Environment variable that sets how many threads train (see `TrainOptions.workers`).
+ *
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
+ */
+export const TRAIN_WORKERS_ENV = 'MNIST_TRAIN_WORKERS';
+
+/**
+ * How many threads a training run uses: the option, else MNIST_TRAIN_WORKERS,
+ * else the machine's cores on the wasm backend and 1 on the others.
+ *
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
+ */
+export function trainingWorkers(requested?: number): number {
+  const fromEnv = process.env[TRAIN_WORKERS_ENV];
+  const given = requested ?? (fromEnv ? Number(fromEnv) : undefined);
+  if (given !== undefined) {
+    if (!Number.isInteger(given) || given < 1) {
+      const source = requested === undefined ? `${TRAIN_WORKERS_ENV}=${fromEnv}` : `workers ${requested}`;
+      throw new Error(`trainModel: ${source} is not a whole number of threads of at least 1`);
+    }
+    return given;
+  }
+  return tf.getBackend() === 'wasm' ? os.availableParallelism() : 1;
 }
 
 /** The outcome of `trainModel`: one record per epoch and the total time. */
@@ -49,6 +87,8 @@ export interface TrainResult {
   readonly validationImages: number;
   /** The epoch whose weights the model holds at the end: the best one with `restoreBestWeights`, else the last. */
   readonly keptEpoch: number;
+  /** Threads that trained (1: the main thread alone; see `TrainOptions.workers`). */
+  readonly workers: number;
 }
 
 /** A model's weight values copied out to plain arrays (safe from later in-place updates). */
@@ -69,11 +109,6 @@ function restoreWeights(model: tfl.LayersModel, snapshot: WeightSnapshot): void 
   } finally {
     tf.dispose(tensors);
   }
-}
-
-/** Mean categorical cross-entropy of predicted probabilities against one-hot targets (the compiled loss). */
-function meanCrossEntropy(ys: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
-  return tf.mean(tfl.metrics.categoricalCrossentropy(ys, probabilities)) as tf.Scalar;
 }
 
 /**
@@ -113,11 +148,7 @@ export function trainStep(model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor):
  */
 export function batchAccuracy(probabilities: ArrayLike<number>, oneHotTargets: ArrayLike<number>, classes: number): number {
   const rows = probabilities.length / classes;
-  let correct = 0;
-  for (let row = 0; row < rows; row++) {
-    if (rowArgmax(probabilities, row, classes) === rowArgmax(oneHotTargets, row, classes)) correct++;
-  }
-  return rows ? correct / rows : 0;
+  return rows ? countCorrect(probabilities, oneHotTargets, classes) / rows : 0;
 }
 
 /** Gives the event loop a turn (progress displays, Jupyter messages) without slowing a tight loop. */
@@ -144,33 +175,32 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
   progress?.onTrainBegin?.({ title: options.title ?? model.name, epochs: options.epochs, validationLabel: options.validationLabel ?? 'validation' });
   const random = new SeededRandom(seed);
   const layout = options.inputLayout ?? inputLayoutOf(model);
+  const workers = trainingWorkers(options.workers);
+  if (workers > 1 && !['wasm', 'cpu'].includes(tf.getBackend())) {
+    throw new Error(`trainModel: training in ${workers} threads needs the wasm or cpu backend, not ${tf.getBackend()} (pass workers: 1)`);
+  }
   const all = toTensors(train, { layout, scaling: options.scaling });
   const batches = Math.ceil(train.count / options.batchSize);
   const history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: WeightSnapshot } | undefined;
   const started = performance.now();
+  let shardWorkers: ShardWorkers | undefined;
   try {
+    if (workers > 1) shardWorkers = await ShardWorkers.start(model, train, { workers, batchSize: options.batchSize, layout, scaling: options.scaling ?? 'unit' });
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const epochStarted = performance.now();
       const order = Int32Array.from(random.permutation(train.count));
       let lossSum = 0;
-      let accuracySum = 0;
+      let correct = 0;
       let seen = 0;
       let lastYield = performance.now();
       for (let batch = 0; batch < batches; batch++) {
-        const indices = tf.tensor1d(order.subarray(batch * options.batchSize, (batch + 1) * options.batchSize), 'int32');
-        const xs = tf.gather(all.xs, indices);
-        const ys = tf.gather(all.ys, indices);
-        const size = indices.shape[0];
-        try {
-          const step = trainStep(model, xs, ys);
-          lossSum += step.loss * size;
-          accuracySum += step.accuracy * size;
-          seen += size;
-        } finally {
-          tf.dispose([indices, xs, ys]);
-        }
-        const batchProgress = { epoch, epochs: options.epochs, batch: batch + 1, batches, loss: lossSum / seen, accuracy: accuracySum / seen };
+        const rows = order.subarray(batch * options.batchSize, (batch + 1) * options.batchSize);
+        const step = shardWorkers ? await shardWorkers.step(all, rows) : mainThreadStep(model, all, rows);
+        lossSum += step.lossSum;
+        correct += step.correct;
+        seen += rows.length;
+        const batchProgress = { epoch, epochs: options.epochs, batch: batch + 1, batches, loss: lossSum / seen, accuracy: correct / seen };
         progress?.onBatchEnd(batchProgress);
         if (performance.now() - lastYield > 50) {
           await yieldNow();
@@ -181,7 +211,7 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
       const record: EpochRecord = {
         epoch,
         loss: lossSum / seen,
-        accuracy: accuracySum / seen,
+        accuracy: correct / seen,
         valLoss: validation?.loss,
         valAccuracy: validation?.accuracy,
         seconds: (performance.now() - epochStarted) / 1000,
@@ -195,12 +225,26 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
     }
   } finally {
     tf.dispose([all.xs, all.ys]);
+    await shardWorkers?.close();
   }
   const keptEpoch = best?.epoch ?? options.epochs;
   if (best && best.epoch !== options.epochs) restoreWeights(model, best.weights);
   const seconds = (performance.now() - started) / 1000;
   progress?.onTrainEnd(trainingSummary(history, seconds, best ? keptEpoch : undefined));
-  return { history, seconds, trainImages: train.count, validationImages: validationSet?.count ?? 0, keptEpoch };
+  return { history, seconds, trainImages: train.count, validationImages: validationSet?.count ?? 0, keptEpoch, workers };
+}
+
+/** One step in the main thread alone (`trainStep` on the batch's rows): the batch's summed loss and correct rows. */
+function mainThreadStep(model: tfl.LayersModel, all: TensorPair, rows: Int32Array): { lossSum: number; correct: number } {
+  const indices = tf.tensor1d(rows, 'int32');
+  const xs = tf.gather(all.xs, indices);
+  const ys = tf.gather(all.ys, indices);
+  try {
+    const step = trainStep(model, xs, ys);
+    return { lossSum: step.loss * rows.length, correct: Math.round(step.accuracy * rows.length) };
+  } finally {
+    tf.dispose([indices, xs, ys]);
+  }
 }
 
 /** `10 epochs in 85.2 s (8.5 s per epoch); kept epoch 7 (best val_acc 98.10%)` */

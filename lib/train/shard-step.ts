@@ -1,0 +1,69 @@
+/**
+ * What one shard of a batch contributes to a data-parallel training step,
+ * computed the same way in the main thread and in every training worker
+ * (train-worker.ts): the gradients of the shard's own mean loss, that loss
+ * and the number of rows it got right. Kept apart from train.ts so that a
+ * worker loads only what a step needs.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { rowArgmax } from '../base/argmax';
+
+/** Mean categorical cross-entropy of predicted probabilities against one-hot targets (the compiled loss). */
+export function meanCrossEntropy(ys: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
+  return tf.mean(tfl.metrics.categoricalCrossentropy(ys, probabilities)) as tf.Scalar;
+}
+
+/** Rows whose largest probability sits where the one-hot target has its 1. */
+export function countCorrect(probabilities: ArrayLike<number>, oneHotTargets: ArrayLike<number>, classes: number): number {
+  const rows = probabilities.length / classes;
+  let correct = 0;
+  for (let row = 0; row < rows; row++) {
+    if (rowArgmax(probabilities, row, classes) === rowArgmax(oneHotTargets, row, classes)) correct++;
+  }
+  return correct;
+}
+
+/** A shard's gradients (one per trainable weight, in the model's order; the caller disposes them), mean loss and correct rows. */
+export interface ShardResult {
+  readonly gradients: tf.Tensor[];
+  readonly loss: number;
+  readonly correct: number;
+}
+
+/**
+ * Forward pass in training mode (dropout on) on the shard, mean categorical
+ * cross-entropy, and its gradients with respect to the model's trainable
+ * weights: what `optimizer.minimize` computes before it updates.
+ */
+export function shardGradients(model: tfl.LayersModel, xs: tf.Tensor, ys: tf.Tensor): ShardResult {
+  const weights = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  let probabilities: tf.Tensor | undefined;
+  const { value, grads } = tf.variableGrads(() => {
+    probabilities = tf.keep(model.apply(xs, { training: true }) as tf.Tensor);
+    return meanCrossEntropy(ys, probabilities);
+  }, weights);
+  const correct = countCorrect(probabilities!.dataSync(), ys.dataSync(), ys.shape[ys.rank - 1]);
+  const loss = value.dataSync()[0];
+  tf.dispose([value, probabilities!]);
+  return { gradients: weights.map((weight) => grads[weight.name]), loss, correct };
+}
+
+/**
+ * Where each shard of a batch of `size` rows starts and how many rows it has:
+ * `shards` contiguous pieces in order, sizes differing by at most one (the
+ * first `size % shards` one row longer). A shard may be empty when the batch
+ * is smaller than the number of shards.
+ */
+export function shardBounds(size: number, shards: number): { start: number; count: number }[] {
+  const base = Math.floor(size / shards);
+  const extra = size % shards;
+  const bounds: { start: number; count: number }[] = [];
+  let start = 0;
+  for (let k = 0; k < shards; k++) {
+    const count = base + (k < extra ? 1 : 0);
+    bounds.push({ start, count });
+    start += count;
+  }
+  return bounds;
+}
