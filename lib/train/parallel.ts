@@ -28,13 +28,33 @@ import {
   COMMAND, CORRECT, DONE, GENERATION, SHARD_COUNT, SHARD_START, STEP, STOP,
   controlLength, type WorkerMessage, type WorkerSetup, workerSlot,
 } from './parallel-protocol';
-import { shardBounds, shardGradients } from './shard-step';
+import { copyTensorsInto, shardBounds, shardGradients } from './shard-step';
 
 /**
  * Hooks for tests: `onWorkersStarted` receives the workers of each run once
  * they are ready (e.g. to terminate one mid-training). Not part of lib's API.
  */
 export const parallelTrainingHooks: { onWorkersStarted?: (workers: readonly Worker[]) => void } = {};
+
+/** Milliseconds spent in each phase of the data-parallel steps of a run, summed (for the bench's profile). */
+export interface ParallelProfile {
+  /** Starting the workers until each had its model and tensors. */
+  startup: number;
+  steps: number;
+  /** Copying the weights into shared memory and signalling. */
+  weightsOut: number;
+  /** The main thread's own shard (forward, backward). */
+  ownShard: number;
+  /** Waiting for the workers after the own shard. */
+  wait: number;
+  /** Combining the gradients. */
+  combine: number;
+  /** The optimiser's update. */
+  apply: number;
+}
+
+/** The profile of the last data-parallel run in this thread (reset when a run starts). */
+export const lastParallelProfile: ParallelProfile = { startup: 0, steps: 0, weightsOut: 0, ownShard: 0, wait: 0, combine: 0, apply: 0 };
 
 /** What one data-parallel step reports: the batch's summed loss (sum over shards of n_k times their mean loss) and correct rows. */
 export interface ParallelStepResult {
@@ -102,7 +122,6 @@ export class ShardWorkers {
   private readonly indices: Int32Array;
   private readonly weights: Float32Array;
   private readonly gradients: Float32Array;
-  private readonly sizes: number[];
   private readonly total: number;
   private workers: Worker[] = [];
 
@@ -111,8 +130,7 @@ export class ShardWorkers {
       this.rejectFailed = reject;
     });
     this.failed.catch(() => undefined);
-    this.sizes = model.trainableWeights.map((weight) => weight.read().size);
-    this.total = this.sizes.reduce((a, b) => a + b, 0);
+    this.total = model.trainableWeights.reduce((sum, weight) => sum + weight.read().size, 0);
     this.control = new Int32Array(new SharedArrayBuffer(controlLength(count) * 4));
     this.losses = new Float64Array(new SharedArrayBuffer(count * 8));
     this.indices = new Int32Array(new SharedArrayBuffer(batchSize * 4));
@@ -130,12 +148,15 @@ export class ShardWorkers {
     options: { readonly workers: number; readonly batchSize: number; readonly layout: InputLayout; readonly scaling: PixelScaling },
   ): Promise<ShardWorkers> {
     const pool = new ShardWorkers(model, options.workers, options.batchSize);
+    const started = performance.now();
+    Object.assign(lastParallelProfile, { startup: 0, steps: 0, weightsOut: 0, ownShard: 0, wait: 0, combine: 0, apply: 0 });
     try {
       await pool.launch(train, options.layout, options.scaling);
     } catch (error) {
       await pool.close();
       throw error;
     }
+    lastParallelProfile.startup = performance.now() - started;
     return pool;
   }
 
@@ -192,12 +213,16 @@ export class ShardWorkers {
     const optimizer = this.model.optimizer;
     const variables = this.model.trainableWeights.map((weight) => weight.read() as tf.Variable);
     const bounds = shardBounds(batch.length, this.count);
+    const profile = lastParallelProfile;
+    let mark = performance.now();
+    const lap = (phase: Exclude<keyof ParallelProfile, 'startup' | 'steps'>) => {
+      const now = performance.now();
+      profile[phase] += now - mark;
+      mark = now;
+    };
+    profile.steps++;
     // Weights and rows out, then the signal.
-    let offset = 0;
-    for (const variable of variables) {
-      this.weights.set(variable.dataSync() as Float32Array, offset);
-      offset += variable.size;
-    }
+    copyTensorsInto(this.weights, variables);
     this.indices.set(batch);
     for (let k = 1; k < this.count; k++) {
       this.control[workerSlot(k) + SHARD_START] = bounds[k].start;
@@ -207,6 +232,7 @@ export class ShardWorkers {
     Atomics.store(this.control, COMMAND, STEP);
     Atomics.store(this.control, GENERATION, generation);
     Atomics.notify(this.control, GENERATION);
+    lap('weightsOut');
 
     // Shard 0 here, meanwhile.
     const rows = tf.tensor1d(batch.subarray(0, bounds[0].count), 'int32');
@@ -214,8 +240,10 @@ export class ShardWorkers {
     const ys = tf.gather(all.ys, rows);
     const own = shardGradients(this.model, xs, ys);
     tf.dispose([rows, xs, ys]);
+    lap('ownShard');
     try {
       for (let k = 1; k < this.count; k++) await this.waitFor(k, generation);
+      lap('wait');
       let lossSum = own.loss * bounds[0].count;
       let correct = own.correct;
       for (let k = 1; k < this.count; k++) {
@@ -223,24 +251,31 @@ export class ShardWorkers {
         lossSum += this.losses[k] * bounds[k].count;
         correct += this.control[workerSlot(k) + CORRECT];
       }
+      // sum_k (n_k / N) g_k in float32, k = 0..W-1: the same kernels on the same values in every run.
+      const shares = bounds.map((bound) => bound.count / batch.length);
       const combined: tf.NamedTensorMap = {};
-      offset = 0;
+      let offset = 0;
       variables.forEach((variable, i) => {
         const size = variable.size;
-        const parts: { share: number; values: Float32Array }[] = [{ share: bounds[0].count / batch.length, values: own.gradients[i].dataSync() as Float32Array }];
-        for (let k = 1; k < this.count; k++) {
-          if (bounds[k].count === 0) continue;
-          const region = (k - 1) * this.total + offset;
-          parts.push({ share: bounds[k].count / batch.length, values: this.gradients.subarray(region, region + size) });
-        }
-        combined[variable.name] = tf.tensor(combineGradients(parts, size), variable.shape, 'float32');
+        combined[variable.name] = tf.tidy(() => {
+          let sum = tf.mul(own.gradients[i], tf.scalar(shares[0]));
+          for (let k = 1; k < this.count; k++) {
+            if (bounds[k].count === 0) continue;
+            const region = (k - 1) * this.total + offset;
+            const gradient = tf.tensor(this.gradients.subarray(region, region + size), variable.shape, 'float32');
+            sum = tf.add(sum, tf.mul(gradient, tf.scalar(shares[k])));
+          }
+          return sum;
+        });
         offset += size;
       });
+      lap('combine');
       try {
         optimizer.applyGradients(combined);
       } finally {
         tf.dispose(Object.values(combined));
       }
+      lap('apply');
       return { lossSum, correct };
     } finally {
       tf.dispose(own.gradients);
@@ -270,18 +305,4 @@ export class ShardWorkers {
     await Promise.all(this.workers.map((worker) => worker.terminate()));
     this.workers = [];
   }
-}
-
-/**
- * sum_k share_k * values_k in float32, in the order given: the same
- * arithmetic, hence the same bits, in every run.
- */
-export function combineGradients(parts: readonly { readonly share: number; readonly values: ArrayLike<number> }[], size: number): Float32Array {
-  const out = new Float32Array(size);
-  parts.forEach(({ share, values }, k) => {
-    const weight = Math.fround(share);
-    if (k === 0) for (let i = 0; i < size; i++) out[i] = weight * values[i];
-    else for (let i = 0; i < size; i++) out[i] += Math.fround(weight * values[i]);
-  });
-  return out;
 }

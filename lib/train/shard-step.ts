@@ -67,3 +67,20 @@ export function shardBounds(size: number, shards: number): { start: number; coun
   }
   return bounds;
 }
+
+/** The wasm backend's view of a tensor's bytes on its heap (a public method of tfjs's BackendWasm), when the active backend has one. */
+type HeapReader = { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+
+/**
+ * Copies float32 tensors one after the other into `target` from `offset`
+ * on: straight from the wasm heap (one copy), on other backends through
+ * `dataSync` (two).
+ */
+export function copyTensorsInto(target: Float32Array, tensors: readonly tf.Tensor[], offset = 0): void {
+  const backend = tf.backend() as unknown as HeapReader;
+  for (const tensor of tensors) {
+    const values = backend.typedArrayFromHeap ? backend.typedArrayFromHeap(tensor) : (tensor.dataSync() as Float32Array);
+    target.set(values.length === tensor.size ? values : values.subarray(0, tensor.size), offset);
+    offset += tensor.size;
+  }
+}

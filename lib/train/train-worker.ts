@@ -13,7 +13,7 @@ import { useBestBackend, type BackendName } from '../backend/select';
 import { toTensors } from '../data/tensors';
 import { SeededDropout, type SeededDropoutArgs } from '../models/seeded-dropout';
 import { COMMAND, CORRECT, DONE, GENERATION, SHARD_COUNT, SHARD_START, STOP, type WorkerMessage, type WorkerSetup, workerSlot } from './parallel-protocol';
-import { shardGradients } from './shard-step';
+import { copyTensorsInto, shardGradients } from './shard-step';
 
 /**
  * A SeededDropout whose masks also depend on the shard: `${seed}/${call}/${shard}`.
@@ -92,11 +92,7 @@ async function main(setup: WorkerSetup): Promise<void> {
       const xs = tf.gather(all.xs, rowIndices);
       const ys = tf.gather(all.ys, rowIndices);
       const result = shardGradients(model, xs, ys);
-      offset = 0;
-      for (const gradient of result.gradients) {
-        gradients.set(gradient.dataSync() as Float32Array, offset);
-        offset += gradient.size;
-      }
+      copyTensorsInto(gradients, result.gradients);
       tf.dispose([rowIndices, xs, ys, ...result.gradients]);
       losses[shard] = result.loss;
       control[slot + CORRECT] = result.correct;
