@@ -33,3 +33,18 @@ test('unknown architectures and bad numbers are refused with a clear message', a
     stderr: expect.stringContaining('--samples needs a positive whole number'),
   });
 });
+
+test('--workers 1,2 measures each worker count side by side and the JSON lines carry workers', async () => {
+  const { stdout } = await run(process.execPath, [bench, '--arch', 'mlp-256-128-64', '--backend', 'wasm', '--workers', '1,2', '--samples', '128', '--batch-size', '32', '--json']);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines.map((l) => `${l.arch}/${l.backend}/${l.workers}`)).toEqual(['mlp-256-128-64/wasm/1', 'mlp-256-128-64/wasm/2']);
+  for (const line of lines) {
+    expect(line.trainSamplesPerSec).toEqual(expect.any(Number));
+    expect(Number.isFinite(line.lastLoss)).toBe(true);
+  }
+  // The table prints the speed-up of two workers over one.
+  const { stdout: table } = await run(process.execPath, [bench, '--arch', 'mlp-256-128-64', '--backend', 'wasm', '--workers', '1,2', '--samples', '128', '--batch-size', '32']);
+  expect(table).toMatch(/\| architecture \| train wasm x1 \| train wasm x2 \| wasm x2 \/ x1 \|/);
+  expect(table).toMatch(/\| mlp-256-128-64 \| [\d,]+ \| [\d,]+ \| \d+\.\d\dx \|/);
+  await expect(run(process.execPath, [bench, '--workers', '0'])).rejects.toMatchObject({ stderr: expect.stringContaining('--workers needs a positive whole number') });
+});

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type DigitSet, firstImages, toTensors, type Architecture, trainStep } from '@mnist-ts/lib';
+import { type DigitSet, firstImages, toTensors, type Architecture, trainModel, trainStep } from '@mnist-ts/lib';
 
 export interface MeasureOptions {
   /** Images per training batch; default 64. */
@@ -12,12 +12,20 @@ export interface MeasureOptions {
   readonly inferBatchSize?: number;
   /** Also time tfjs's own `model.fit` on the same batches, for comparison with lib's training step. */
   readonly compareFit?: boolean;
+  /**
+   * Time training through `trainModel` with this many threads (data-parallel,
+   * see lib/train/parallel.ts) instead of `trainStep` alone: the steps after
+   * the warm-up, timed batch end to batch end (the workers' start excluded).
+   */
+  readonly workers?: number;
 }
 
 /** Throughput of one architecture on the active backend. */
 export interface Measurement {
   readonly arch: string;
   readonly backend: string;
+  /** Threads that trained (1: the main thread alone). */
+  readonly workers: number;
   readonly batchSize: number;
   readonly trainSamples: number;
   /** Null when the backend cannot train this architecture (see trainError). */
@@ -70,7 +78,9 @@ export async function measureArchitecture(arch: Architecture, images: DigitSet, 
     let lastLoss = NaN;
     let trainError: string | undefined;
     try {
-      for (let i = 0; i < warmup + steps; i++) {
+      if (options.workers !== undefined) {
+        lastLoss = await timeTrainModel(model, firstImages(images, batchSize * (warmup + steps)), { batchSize, warmup, workers: options.workers }, stepTimes);
+      } else for (let i = 0; i < warmup + steps; i++) {
         const xs = tf.slice(data.xs, i * batchSize, batchSize);
         const ys = tf.slice(data.ys, i * batchSize, batchSize);
         try {
@@ -107,6 +117,7 @@ export async function measureArchitecture(arch: Architecture, images: DigitSet, 
     return {
       arch: arch.name,
       backend,
+      workers: options.workers ?? 1,
       batchSize,
       trainSamples: steps * batchSize,
       trainSamplesPerSec: trainError ? null : (steps * batchSize) / trainSeconds,
@@ -120,4 +131,35 @@ export async function measureArchitecture(arch: Architecture, images: DigitSet, 
     tf.dispose([data.xs, data.ys]);
     model.dispose();
   }
+}
+
+/**
+ * Trains one epoch of `images` with `trainModel` in `workers` threads,
+ * pushing each step's milliseconds after the warm-up (batch end to batch
+ * end) onto `stepTimes`; returns the last batch's running loss.
+ */
+async function timeTrainModel(
+  model: Parameters<typeof trainModel>[0],
+  images: DigitSet,
+  options: { batchSize: number; warmup: number; workers: number },
+  stepTimes: number[],
+): Promise<number> {
+  let last = 0;
+  let loss = NaN;
+  await trainModel(model, images, {
+    epochs: 1,
+    batchSize: options.batchSize,
+    workers: options.workers,
+    progress: {
+      onBatchEnd: (progress) => {
+        const now = performance.now();
+        if (progress.batch > options.warmup) stepTimes.push(now - last);
+        last = now;
+        loss = progress.loss;
+      },
+      onEpochEnd: () => undefined,
+      onTrainEnd: () => undefined,
+    },
+  });
+  return loss;
 }
