@@ -62,6 +62,9 @@ export interface ParallelStepResult {
   readonly correct: number;
 }
 
+/** How long the main thread blocks waiting for a worker's step before it waits with its event loop free. */
+const SHORT_WAIT_MS = 20;
+
 type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
@@ -287,8 +290,14 @@ export class ShardWorkers {
     const slot = workerSlot(k) + DONE;
     for (;;) {
       if (this.failure) throw this.failure;
-      const value = Atomics.load(this.control, slot);
+      let value = Atomics.load(this.control, slot);
       if (value === generation) return;
+      // Most steps end within milliseconds of each other: a short blocking wait wakes sooner than the
+      // event loop would. Past it, wait without blocking, so a worker's 'exit' or 'error' is seen.
+      if (value !== -1 && Atomics.wait(this.control, slot, value, SHORT_WAIT_MS) !== 'timed-out') {
+        value = Atomics.load(this.control, slot);
+        if (value === generation) return;
+      }
       const wait = waitAsync(this.control, slot, value);
       // A worker that failed sets its slot to -1: the reason follows as a message or an exit.
       if (value === -1) await this.failed;
