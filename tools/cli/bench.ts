@@ -29,6 +29,13 @@ interface BenchArgs {
   compareFit: boolean;
 }
 
+/**
+ * Untimed steps before timing training through trainModel (--workers), for every thread count
+ * alike: a fresh worker's JavaScript and WebAssembly start cold and take some dozen steps to
+ * reach speed (with 3, two workers measured 10-30% below their steady rate on the MLPs).
+ */
+const THREAD_WARMUP_STEPS = 20;
+
 /** Samples timed on the cpu backend, which trains CNNs at a few images per second (one warm-up step there). */
 const CPU_SAMPLES = { mlp: 512, cnn: 64 };
 
@@ -89,7 +96,7 @@ async function worker(archName: string, backend: BackendName, samples: number, b
   let result: WorkerResult;
   try {
     const slow = backend === 'cpu';
-    result = await measureArchitecture(arch, train, backend, { batchSize, samples, compareFit: compareFit && !slow, warmupSteps: slow ? 1 : 3, workers });
+    result = await measureArchitecture(arch, train, backend, { batchSize, samples, compareFit: compareFit && !slow, warmupSteps: slow ? 1 : workers === undefined ? 3 : THREAD_WARMUP_STEPS, workers });
   } catch (error) {
     result = { arch: archName, backend, workers: workers ?? 1, batchSize, error: (error as Error).message.split('\n')[0] };
   }
