@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type DigitSet, splitValidation } from '../data/digit-set';
@@ -44,10 +43,12 @@ export interface TrainOptions {
    * Threads that share each batch (data-parallel: the main thread and
    * `workers - 1` worker threads, each on a contiguous shard of the batch;
    * see train/parallel.ts). Default: the MNIST_TRAIN_WORKERS environment
-   * variable, else as many as the machine has cores on the wasm backend
-   * (one core each) and 1 on the others (tfjs-node already uses every
-   * core; cpu is a reference). 1 trains in the main thread alone. The same
-   * seed, backend and number of workers give the same weights.
+   * variable, else 1, the main thread alone. More than one needs the wasm
+   * or cpu backend (tfjs-node already uses every core). Not yet the
+   * default: on two cores, two threads measured 1.3-1.6x for the CNNs but
+   * 0.9-1.1x for the MLPs and LeNet-5, and slower than one on a busy
+   * machine (README, Performance). The same seed, backend and number of
+   * workers give the same weights; 1 gives what the main thread always gave.
    */
   readonly workers?: number;
 }
@@ -61,7 +62,7 @@ export const TRAIN_WORKERS_ENV = 'MNIST_TRAIN_WORKERS';
 
 /**
  * How many threads a training run uses: the option, else MNIST_TRAIN_WORKERS,
- * else the machine's cores on the wasm backend and 1 on the others.
+ * else 1 (see `TrainOptions.workers` for why one is still the default).
  *
  * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
  */
@@ -75,7 +76,7 @@ export function trainingWorkers(requested?: number): number {
     }
     return given;
   }
-  return tf.getBackend() === 'wasm' ? os.availableParallelism() : 1;
+  return 1;
 }
 
 /** The outcome of `trainModel`: one record per epoch and the total time. */
