@@ -12,9 +12,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { useBestBackend } from '../lib/backend/select';
 import { type DigitSet, firstImages } from '../lib/data/digit-set';
-import { loadMnist } from '../lib/data/mnist';
 import { toTensors } from '../lib/data/tensors';
 import { SeededRandom } from '../lib/base/random';
 import { CNN_SIMPLE, MLP_256_128_64 } from '../lib/models/architectures';
@@ -22,6 +20,7 @@ import { parallelTrainingHooks } from '../lib/train/parallel';
 import { evaluateModel, trainModel, trainStep } from '../lib/train/train';
 import type { TrainingProgress } from '../lib/types/training';
 import { outcomeOf, spawnTsScript } from './support/ts-child';
+import { wasmWithSmallMnist, weightValues } from './support/wasm-subsets';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
@@ -30,27 +29,12 @@ let train: DigitSet;
 let testSet: DigitSet;
 
 beforeAll(async () => {
-  await useBestBackend({ backend: 'wasm', log: null });
-  const mnist = await loadMnist();
-  train = firstImages(mnist.train, 1000);
-  testSet = firstImages(mnist.test, 500);
+  ({ train, test: testSet } = await wasmWithSmallMnist());
 });
 
 afterEach(() => {
   parallelTrainingHooks.onWorkersStarted = undefined;
 });
-
-/** Every weight of a model, concatenated. */
-function weightValues(model: tfl.LayersModel): Float32Array {
-  const parts = model.getWeights().map((w) => w.dataSync() as Float32Array);
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** Progress that only calls `action` after each batch. */
 function onBatch(action: (batch: number) => void): TrainingProgress {

@@ -4,10 +4,7 @@
  * epoch's weights are kept, validation splits, and live progress output.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
-import { useBestBackend } from '../lib/backend/select';
 import { type DigitSet, firstImages, selectImages } from '../lib/data/digit-set';
-import { loadMnist } from '../lib/data/mnist';
 import { CNN_SIMPLE, MLP_256_128_64 } from '../lib/models/architectures';
 import { buildMlp } from '../lib/models/mlp';
 import { notebookProgress } from '../lib/present/notebook-progress';
@@ -17,6 +14,7 @@ import { trainModel } from '../lib/train/train';
 import type { EpochRecord, TrainingProgress } from '../lib/types/training';
 import { profileByName } from '../lib/base/profile';
 import { expectWellFormed } from './support/svg-checks';
+import { wasmWithSmallMnist, weightValues } from './support/wasm-subsets';
 
 /** A progress receiver that only calls `action` after every epoch. */
 function onEpochEnd(action: () => void): TrainingProgress {
@@ -27,23 +25,8 @@ let train: DigitSet;
 let testSet: DigitSet;
 
 beforeAll(async () => {
-  await useBestBackend({ backend: 'wasm', log: null });
-  const mnist = await loadMnist();
-  train = firstImages(mnist.train, 1000);
-  testSet = firstImages(mnist.test, 500);
+  ({ train, test: testSet } = await wasmWithSmallMnist());
 });
-
-/** Every weight of a model, concatenated, as a plain array. */
-function weightValues(model: tfl.LayersModel): Float32Array {
-  const parts = model.getWeights().map((w) => w.dataSync());
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 async function trainedWeights(seed: number): Promise<Float32Array> {
   const model = CNN_SIMPLE.build({ seed });
