@@ -28,7 +28,7 @@ import {
   COMMAND, CORRECT, DONE, GENERATION, SHARD_COUNT, SHARD_START, STEP, STOP,
   controlLength, type WorkerMessage, type WorkerSetup, workerSlot,
 } from './parallel-protocol';
-import { copyTensorsInto, shardBounds, shardGradients } from './shard-step';
+import { copyTensorsInto, gatherRows, shardBounds, shardGradients } from './shard-step';
 
 /**
  * Hooks for tests: `onWorkersStarted` receives the workers of each run once
@@ -238,11 +238,9 @@ export class ShardWorkers {
     lap('weightsOut');
 
     // Shard 0 here, meanwhile.
-    const rows = tf.tensor1d(batch.subarray(0, bounds[0].count), 'int32');
-    const xs = tf.gather(all.xs, rows);
-    const ys = tf.gather(all.ys, rows);
+    const { indices, xs, ys } = gatherRows(all, batch.subarray(0, bounds[0].count));
     const own = shardGradients(this.model, xs, ys);
-    tf.dispose([rows, xs, ys]);
+    tf.dispose([indices, xs, ys]);
     lap('ownShard');
     try {
       for (let k = 1; k < this.count; k++) await this.waitFor(k, generation);

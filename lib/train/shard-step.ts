@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { rowArgmax } from '../base/argmax';
+import type { TensorPair } from '../data/tensors';
 
 /** Mean categorical cross-entropy of predicted probabilities against one-hot targets (the compiled loss). */
 export function meanCrossEntropy(ys: tf.Tensor, probabilities: tf.Tensor): tf.Scalar {
@@ -22,6 +23,17 @@ export function countCorrect(probabilities: ArrayLike<number>, oneHotTargets: Ar
     if (rowArgmax(probabilities, row, classes) === rowArgmax(oneHotTargets, row, classes)) correct++;
   }
   return correct;
+}
+
+/**
+ * The rows `rows` (in that order) of a set's tensors, gathered the same way
+ * by every training step, in the main thread and in the workers alike, so
+ * that a shard sees exactly the values the one-thread loop would. The caller
+ * disposes all three tensors.
+ */
+export function gatherRows(all: TensorPair, rows: Int32Array): { indices: tf.Tensor1D; xs: tf.Tensor; ys: tf.Tensor } {
+  const indices = tf.tensor1d(rows, 'int32');
+  return { indices, xs: tf.gather(all.xs, indices), ys: tf.gather(all.ys, indices) };
 }
 
 /** A shard's gradients (one per trainable weight, in the model's order; the caller disposes them), mean loss and correct rows. */

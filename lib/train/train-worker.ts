@@ -13,7 +13,7 @@ import { useBestBackend, type BackendName } from '../backend/select';
 import { toTensors } from '../data/tensors';
 import { SeededDropout, type SeededDropoutArgs } from '../models/seeded-dropout';
 import { COMMAND, CORRECT, DONE, GENERATION, SHARD_COUNT, SHARD_START, STOP, type WorkerMessage, type WorkerSetup, workerSlot } from './parallel-protocol';
-import { copyTensorsInto, shardGradients } from './shard-step';
+import { copyTensorsInto, gatherRows, shardGradients } from './shard-step';
 
 /**
  * A SeededDropout whose masks also depend on the shard: `${seed}/${call}/${shard}`.
@@ -88,12 +88,10 @@ async function main(setup: WorkerSetup): Promise<void> {
         fresh.dispose();
         offset += variable.size;
       }
-      const rowIndices = tf.tensor1d(indices.subarray(start, start + rowsInShard), 'int32');
-      const xs = tf.gather(all.xs, rowIndices);
-      const ys = tf.gather(all.ys, rowIndices);
-      const result = shardGradients(model, xs, ys);
+      const shardRows = gatherRows(all, indices.subarray(start, start + rowsInShard));
+      const result = shardGradients(model, shardRows.xs, shardRows.ys);
       copyTensorsInto(gradients, result.gradients);
-      tf.dispose([rowIndices, xs, ys, ...result.gradients]);
+      tf.dispose([shardRows.indices, shardRows.xs, shardRows.ys, ...result.gradients]);
       losses[shard] = result.loss;
       control[slot + CORRECT] = result.correct;
     }

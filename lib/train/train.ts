@@ -7,7 +7,7 @@ import type { PredictOptions } from '../evaluation/predict';
 import { inputLayoutOf } from '../models/input-layout';
 import type { EpochRecord, TrainingProgress } from '../types/training';
 import { ShardWorkers } from './parallel';
-import { countCorrect, meanCrossEntropy } from './shard-step';
+import { countCorrect, gatherRows, meanCrossEntropy } from './shard-step';
 
 export interface TrainOptions {
   readonly epochs: number;
@@ -237,9 +237,7 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
 
 /** One step in the main thread alone (`trainStep` on the batch's rows): the batch's summed loss and correct rows. */
 function mainThreadStep(model: tfl.LayersModel, all: TensorPair, rows: Int32Array): { lossSum: number; correct: number } {
-  const indices = tf.tensor1d(rows, 'int32');
-  const xs = tf.gather(all.xs, indices);
-  const ys = tf.gather(all.ys, indices);
+  const { indices, xs, ys } = gatherRows(all, rows);
   try {
     const step = trainStep(model, xs, ys);
     return { lossSum: step.loss * rows.length, correct: Math.round(step.accuracy * rows.length) };
