@@ -63,7 +63,7 @@ async function expectWasmLikeCpuWithAndWithoutSimd(
 let stockMaxPoolGrad: tf.KernelConfig | undefined;
 
 // The kernels that registration replaces, as tfjs-backend-wasm registers them.
-const REPLACED = ['MaxPoolGrad', 'Conv2DBackpropInput', 'Conv2D', 'Sum', 'Add', 'Identity', 'Cast', 'BatchMatMul', '_FusedMatMul'];
+const REPLACED = ['MaxPoolGrad', 'Conv2DBackpropInput', 'Conv2D', 'Sum', 'Add', 'Identity', 'Cast', 'BatchMatMul', '_FusedMatMul', 'GatherV2'];
 const stock = new Map<string, tf.KernelConfig | undefined>();
 
 beforeAll(async () => {
@@ -708,6 +708,52 @@ describe('Identity and Cast on wasm', () => {
     expect(Array.from(init.dataSync())).toEqual([1, 2, 3]);
     expect(Array.from(v.dataSync())).toEqual([7, 8, 9]);
     tf.dispose([init, v]);
+  });
+});
+
+describe('GatherV2 on wasm', () => {
+  registerTrainingKernelsFirst();
+
+  const CASES: { name: string; shape: number[]; indices: number[] | number[][]; axis: number; dtype: 'float32' | 'int32' | 'bool' }[] = [
+    { name: 'rows of a flat set (a training batch)', shape: [50, 40], indices: [7, 0, 49, 7, 23], axis: 0, dtype: 'float32' },
+    { name: 'images of a 4-d set', shape: [9, 6, 5, 1], indices: [8, 2, 2, 0], axis: 0, dtype: 'float32' },
+    { name: 'a middle axis', shape: [3, 7, 4, 5], indices: [6, 1, 3], axis: 1, dtype: 'float32' },
+    { name: 'a negative axis', shape: [4, 6, 20], indices: [5, 0], axis: -2, dtype: 'float32' },
+    { name: 'rank-2 indices', shape: [10, 16], indices: [[1, 2, 3], [9, 0, 4]], axis: 0, dtype: 'float32' },
+    { name: 'int32 values', shape: [12, 20], indices: [11, 3], axis: 0, dtype: 'int32' },
+    { name: 'bool values', shape: [6, 32], indices: [5, 1, 1], axis: 0, dtype: 'bool' },
+    { name: 'slices too short for copies (the stock kernel)', shape: [10, 3], indices: [2, 9], axis: 0, dtype: 'float32' },
+    { name: 'the last axis (the stock kernel)', shape: [5, 30], indices: [29, 0], axis: 1, dtype: 'float32' },
+    { name: 'no indices', shape: [8, 20], indices: [], axis: 0, dtype: 'float32' },
+  ];
+
+  test.each(CASES)('$name: the same values and shape as cpu', async ({ shape, indices, axis, dtype }) => {
+    const values = randomValues(size(shape), 11).map((v) => Math.round(v * 50));
+    const run = async (backend: Backend) => on(backend, () => {
+      const x = tf.tensor(values, shape, dtype);
+      const gathered = tf.gather(x, tf.tensor(indices as number[], undefined, 'int32'), axis);
+      return { shape: gathered.shape, values: Array.from(gathered.dataSync()), dtype: gathered.dtype };
+    });
+    const { expected, actual } = await cpuThenWasm(run);
+    expect(actual).toEqual(expected);
+  });
+
+  test('an index out of range is refused with the stock message, and nothing is left allocated', async () => {
+    const backend = await wasmBackend();
+    const x = tf.tensor2d(randomValues(4 * 20, 3), [4, 20]);
+    const counts = new LiveCounts(backend);
+    expect(() => tf.gather(x, tf.tensor1d([1, 4], 'int32'))).toThrow('GatherV2: the index value 4 is not in [0, 3]');
+    expect(() => tf.gather(x, tf.tensor1d([-1], 'int32'))).toThrow('GatherV2: the index value -1 is not in [0, 3]');
+    counts.expectBoth(2); // only the two index tensors, which the caller owns
+    x.dispose();
+  });
+
+  test('each call frees what it made', async () => {
+    const backend = await wasmBackend();
+    const x = tf.tensor2d(randomValues(30 * 20, 5), [30, 20]);
+    const rows = tf.tensor1d([3, 1, 29], 'int32');
+    expectEachCallFreed(backend, 3, () => tf.gather(x, rows));
+    tf.dispose([x, rows]);
   });
 });
 
