@@ -54,7 +54,8 @@ export { compileClassifier, seededGlorot, type BuildOptions, type OptimizerName 
 export { MLP_256_128_64, MLP_784, MLP_512_512, ARCHITECTURE_LIST, ARCHITECTURES, architectureByName, type Architecture, type ArchitectureBuildOptions } from './models/architectures';
 export { modelSummary, formatModelSummary, type ModelSummary, type SummaryRow } from './models/summary';
 export { showModelSummary, showComparison } from './present/show';
-export { trainModel, trainStep, batchAccuracy, evaluateModel, trainingWorkers, TRAIN_WORKERS_ENV, type TrainOptions, type TrainResult, type Evaluation } from './train/train';
+export { trainModel, trainStep, batchAccuracy, evaluateModel, type TrainOptions, type TrainResult, type Evaluation } from './train/train';
+export { trainingWorkers, forwardMultiplyAdds, MIN_SHARD_MULTIPLY_ADDS, TRAIN_WORKERS_ENV, type WorkerChoice } from './train/workers';
 export type { EpochRecord, BatchProgress, TrainingProgress, TrainingStart } from './types/training';
 export { showProgress } from './present/progress';
 export { trainingCurves, type TrainingCurvesOptions } from './charts/training-curves';

@@ -48,3 +48,10 @@ test('--workers 1,2 measures each worker count side by side and the JSON lines c
   expect(table).toMatch(/\| mlp-256-128-64 \| [\d,]+ \| [\d,]+ \| \d+\.\d\dx \|/);
   await expect(run(process.execPath, [bench, '--workers', '0'])).rejects.toMatchObject({ stderr: expect.stringContaining('--workers needs a positive whole number') });
 });
+
+test("--batch-size recipe times each architecture with its own tutorial's batch size", async () => {
+  const { stdout } = await run(process.execPath, [bench, '--arch', 'mlp-256-128-64,mlp-784', '--backend', 'wasm', '--workers', '1', '--samples', '400', '--batch-size', 'recipe', '--json']);
+  const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(lines.map((l) => `${l.arch}/${l.batchSize}`)).toEqual(['mlp-256-128-64/64', 'mlp-784/200']);
+  await expect(run(process.execPath, [bench, '--batch-size', 'own'])).rejects.toMatchObject({ stderr: expect.stringContaining('--batch-size needs a positive whole number') });
+});

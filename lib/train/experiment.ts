@@ -31,7 +31,7 @@ export interface ArchitectureRunOptions {
   readonly build?: Omit<BuildOptions, 'seed'>;
   /** Where progress goes, e.g. `showProgress()`; default none. */
   readonly progress?: TrainingProgress;
-  /** Threads that share each batch (see `TrainOptions.workers`); default MNIST_TRAIN_WORKERS, else every core on wasm. */
+  /** Threads that share each batch (see `TrainOptions.workers`); default MNIST_TRAIN_WORKERS, else chosen for the architecture (`trainingWorkers`). */
   readonly workers?: number;
 }
 

@@ -8,6 +8,7 @@ import { inputLayoutOf } from '../models/input-layout';
 import type { EpochRecord, TrainingProgress } from '../types/training';
 import { ShardWorkers } from './parallel';
 import { countCorrect, gatherRows, meanCrossEntropy } from './shard-step';
+import { trainingWorkers } from './workers';
 
 export interface TrainOptions {
   readonly epochs: number;
@@ -43,40 +44,15 @@ export interface TrainOptions {
    * Threads that share each batch (data-parallel: the main thread and
    * `workers - 1` worker threads, each on a contiguous shard of the batch;
    * see train/parallel.ts). Default: the MNIST_TRAIN_WORKERS environment
-   * variable, else 1, the main thread alone. More than one needs the wasm
-   * or cpu backend (tfjs-node already uses every core). Not yet the
-   * default: on two cores, two threads measured 1.3-1.6x for the CNNs but
-   * 0.9-1.1x for the MLPs and LeNet-5, and slower than one on a busy
-   * machine (README, Performance). The same seed, backend and number of
-   * workers give the same weights; 1 gives what the main thread always gave.
+   * variable, else, on the wasm and cpu backends, as many of the machine's
+   * cores as the model and batch size can keep busy (`trainingWorkers`:
+   * each shard needs enough arithmetic to pay for its thread), else 1.
+   * More than one needs the wasm or cpu backend (tfjs-node already uses
+   * every core). The same seed, backend and number of workers give the same
+   * weights; 1 gives what the main thread always gave. `TrainResult.workers`
+   * says how many trained.
    */
   readonly workers?: number;
-}
-
-/**
- * Environment variable that sets how many threads train (see `TrainOptions.workers`).
- *
- * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
- */
-export const TRAIN_WORKERS_ENV = 'MNIST_TRAIN_WORKERS';
-
-/**
- * How many threads a training run uses: the option, else MNIST_TRAIN_WORKERS,
- * else 1 (see `TrainOptions.workers` for why one is still the default).
- *
- * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
- */
-export function trainingWorkers(requested?: number): number {
-  const fromEnv = process.env[TRAIN_WORKERS_ENV];
-  const given = requested ?? (fromEnv ? Number(fromEnv) : undefined);
-  if (given !== undefined) {
-    if (!Number.isInteger(given) || given < 1) {
-      const source = requested === undefined ? `${TRAIN_WORKERS_ENV}=${fromEnv}` : `workers ${requested}`;
-      throw new Error(`trainModel: ${source} is not a whole number of threads of at least 1`);
-    }
-    return given;
-  }
-  return 1;
 }
 
 /** The outcome of `trainModel`: one record per epoch and the total time. */
@@ -176,8 +152,9 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
   progress?.onTrainBegin?.({ title: options.title ?? model.name, epochs: options.epochs, validationLabel: options.validationLabel ?? 'validation' });
   const random = new SeededRandom(seed);
   const layout = options.inputLayout ?? inputLayoutOf(model);
-  const workers = trainingWorkers(options.workers);
-  if (workers > 1 && !['wasm', 'cpu'].includes(tf.getBackend())) {
+  const splits = ['wasm', 'cpu'].includes(tf.getBackend());
+  const workers = trainingWorkers({ workers: options.workers, ...(splits ? { model, batchSize: options.batchSize } : {}) });
+  if (workers > 1 && !splits) {
     throw new Error(`trainModel: training in ${workers} threads needs the wasm or cpu backend, not ${tf.getBackend()} (pass workers: 1)`);
   }
   const all = toTensors(train, { layout, scaling: options.scaling });
@@ -231,7 +208,7 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
   const keptEpoch = best?.epoch ?? options.epochs;
   if (best && best.epoch !== options.epochs) restoreWeights(model, best.weights);
   const seconds = (performance.now() - started) / 1000;
-  progress?.onTrainEnd(trainingSummary(history, seconds, best ? keptEpoch : undefined));
+  progress?.onTrainEnd(trainingSummary(history, seconds, best ? keptEpoch : undefined, workers));
   return { history, seconds, trainImages: train.count, validationImages: validationSet?.count ?? 0, keptEpoch, workers };
 }
 
@@ -246,10 +223,11 @@ function mainThreadStep(model: tfl.LayersModel, all: TensorPair, rows: Int32Arra
   }
 }
 
-/** `10 epochs in 85.2 s (8.5 s per epoch); kept epoch 7 (best val_acc 98.10%)` */
-function trainingSummary(history: readonly EpochRecord[], seconds: number, keptEpoch: number | undefined): string {
+/** `10 epochs in 85.2 s (8.5 s per epoch, 2 threads); kept epoch 7 (best val_acc 98.10%)` */
+function trainingSummary(history: readonly EpochRecord[], seconds: number, keptEpoch: number | undefined, workers: number): string {
   const epochs = history.length;
-  let text = `${epochs} epoch${epochs === 1 ? '' : 's'} in ${seconds.toFixed(1)} s (${(seconds / Math.max(1, epochs)).toFixed(1)} s per epoch)`;
+  const threads = workers === 1 ? '1 thread' : `${workers} threads`;
+  let text = `${epochs} epoch${epochs === 1 ? '' : 's'} in ${seconds.toFixed(1)} s (${(seconds / Math.max(1, epochs)).toFixed(1)} s per epoch, ${threads})`;
   if (keptEpoch !== undefined) {
     const kept = history[keptEpoch - 1];
     text += `; kept epoch ${keptEpoch} (best val_acc ${((kept.valAccuracy ?? 0) * 100).toFixed(2)}%)`;

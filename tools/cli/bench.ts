@@ -4,7 +4,7 @@
  * architecture on every available backend, side by side in one run, with
  * the ratios between backends. Each (architecture, backend, workers) runs in
  * a fresh Node process, so backends and kernels never mix. Usage:
- *   npm run bench [-- --arch lenet5,mlp-784] [--backend wasm,cpu] [--workers 1,2] [--samples 2048] [--batch-size 64] [--json] [--compare-fit]
+ *   npm run bench [-- --arch lenet5,mlp-784] [--backend wasm,cpu] [--workers 1,2] [--samples 2048] [--batch-size 64|recipe] [--json] [--compare-fit]
  * --compare-fit also times tfjs's model.fit on the same batches. --workers
  * times training through trainModel with each number of threads
  * (data-parallel) and prints the speed-ups; without it, lib's trainStep alone
@@ -24,7 +24,8 @@ interface BenchArgs {
   /** Threads to train with, side by side; undefined: trainStep in the main thread (1). */
   workers: number[] | undefined;
   samples: number;
-  batchSize: number;
+  /** One batch size for every architecture, or each architecture's own (its tutorial's). */
+  batchSize: number | 'recipe';
   json: boolean;
   compareFit: boolean;
 }
@@ -63,7 +64,10 @@ function parseArgs(argv: string[]): BenchArgs {
     else if (flag === '--backend') args.backends = value().split(',').map(parseBackendName);
     else if (flag === '--workers') args.workers = value().split(',').map((text) => positiveInteger(flag, text));
     else if (flag === '--samples') args.samples = positiveInteger(flag, value());
-    else if (flag === '--batch-size') args.batchSize = positiveInteger(flag, value());
+    else if (flag === '--batch-size') {
+      const text = value();
+      args.batchSize = text === 'recipe' ? 'recipe' : positiveInteger(flag, text);
+    }
     else if (flag === '--json') args.json = true;
     else if (flag === '--compare-fit') args.compareFit = true;
     else if (flag === '--help' || flag === '-h') {
@@ -73,7 +77,7 @@ function parseArgs(argv: string[]): BenchArgs {
           ['--backend NAME[,NAME...]', 'backends side by side: cpu, wasm-stock, wasm, tensorflow (default: all available)'],
           ['--workers N[,N...]', 'threads to train with, side by side (data-parallel, through trainModel; default: trainStep in the main thread)'],
           ['--samples N', 'training samples timed per architecture and backend'],
-          ['--batch-size N', 'batch size (default 64)'],
+          ['--batch-size N|recipe', "batch size (default 64), or 'recipe': each architecture's own, as the main job trains it"],
           ['--json', 'one JSON object per measurement and line'],
           ['--compare-fit', "also time tfjs's model.fit on the same batches"],
           ['--help, -h', 'this help'],
@@ -104,17 +108,18 @@ async function worker(archName: string, backend: BackendName, samples: number, b
 }
 
 async function measureInChild(arch: Architecture, backend: BackendName, workers: number | undefined, args: BenchArgs): Promise<WorkerResult> {
+  const batchSize = args.batchSize === 'recipe' ? arch.batchSize : args.batchSize;
   const cpuSamples = arch.inputLayout === 'image' ? CPU_SAMPLES.cnn : CPU_SAMPLES.mlp;
   const samples = backend === 'cpu' ? Math.min(args.samples, cpuSamples) : args.samples;
   try {
-    const { stdout } = await run(process.execPath, [__filename, '--worker', arch.name, backend, String(samples), String(args.batchSize), String(args.compareFit), String(workers ?? '')], {
+    const { stdout } = await run(process.execPath, [__filename, '--worker', arch.name, backend, String(samples), String(batchSize), String(args.compareFit), String(workers ?? '')], {
       env: { ...process.env, MNIST_BACKEND: backend },
       maxBuffer: 1024 * 1024,
     });
     return JSON.parse(stdout.trim().split('\n').pop()!) as WorkerResult;
   } catch (error) {
     const stderr = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n');
-    return { arch: arch.name, backend, workers: workers ?? 1, batchSize: args.batchSize, error: stderr[stderr.length - 1] };
+    return { arch: arch.name, backend, workers: workers ?? 1, batchSize, error: stderr[stderr.length - 1] };
   }
 }
 
@@ -177,7 +182,7 @@ async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   if (!args.json) {
     const threads = args.workers ? `, trained through trainModel with ${args.workers.join(', ')} thread(s) (x1, x2, ...)` : '';
-    console.log(`Benchmark: batch ${args.batchSize}, ${args.samples} training samples per measurement (cpu: at most ${CPU_SAMPLES.mlp} for MLPs, ${CPU_SAMPLES.cnn} for CNNs)${threads}, inference in batches of 1000; samples per second.`);
+    console.log(`Benchmark: ${args.batchSize === 'recipe' ? "each architecture's own batch size" : `batch ${args.batchSize}`}, ${args.samples} training samples per measurement (cpu: at most ${CPU_SAMPLES.mlp} for MLPs, ${CPU_SAMPLES.cnn} for CNNs)${threads}, inference in batches of 1000; samples per second.`);
   }
   const results: WorkerResult[] = [];
   for (const arch of args.archs) {

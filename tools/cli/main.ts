@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import {
-  type Architecture, ARCHITECTURE_LIST, architectureByName, BACKEND_ENV, bestByTestAccuracy, comparisonTable, currentProfile, labelCounts, loadMnist,
+  type Architecture, ARCHITECTURE_LIST, architectureByName, BACKEND_ENV, bestByTestAccuracy, comparisonTable, currentProfile, displayPath, labelCounts, loadMnist,
   loadModel, mnistForProfile, modelsDirFor, parseBackendName, type Profile, profileByName, readResults, recordResult, reportsDirFor, saveModel,
   saveRun, showProgress, trainArchitecture, useBestBackend,
 } from '@mnist-ts/lib';
@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<void> {
   checkBackendCanTrain(args);
   const profile = args.profile ?? currentProfile();
   const outDir = args.out ?? reportsDirFor(profile.name);
-  console.log(`mnist-ts main job, profile "${profile.name}" -> ${path.relative(process.cwd(), outDir) || '.'}`);
+  console.log(`mnist-ts main job, profile "${profile.name}" -> ${displayPath(outDir)}`);
 
   step('Backend');
   const backend = await useBestBackend({ backend: args.backend });
@@ -113,12 +113,12 @@ async function main(argv: string[]): Promise<void> {
       const { result } = run;
       console.log(
         `  test accuracy ${(result.testAccuracy * 100).toFixed(2)}%, test loss ${result.testLoss.toFixed(4)}, ` +
-          `${result.trainingSeconds.toFixed(1)} s (${result.secondsPerEpoch.toFixed(1)} s per epoch on ${backend.name})`,
+          `${result.trainingSeconds.toFixed(1)} s (${result.secondsPerEpoch.toFixed(1)} s per epoch on ${backend.name}, ${(result.workers ?? 1) === 1 ? '1 thread' : `${result.workers} threads`})`,
       );
       await recordResult(resultsFile, result);
       const saved = path.join(models, arch.name);
       await saveRun(run, saved);
-      console.log(`  model saved to ${path.relative(process.cwd(), saved)}/`);
+      console.log(`  model saved to ${displayPath(saved)}/`);
     } finally {
       run.model.dispose();
     }
@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<void> {
     } finally {
       loaded.model.dispose();
     }
-    console.log(`Best CNN by test accuracy: ${best.name}, saved to ${path.relative(process.cwd(), bestDir)}/`);
+    console.log(`Best CNN by test accuracy: ${best.name}, saved to ${displayPath(bestDir)}/`);
   }
   if (recorded.length > 0) {
     step('Comparison');
