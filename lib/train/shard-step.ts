@@ -27,9 +27,8 @@ export function countCorrect(probabilities: ArrayLike<number>, oneHotTargets: Ar
 
 /**
  * The rows `rows` (in that order) of a set's tensors, gathered the same way
- * by every training step, in the main thread and in the workers alike, so
- * that a shard sees exactly the values the one-thread loop would. The caller
- * disposes all three tensors.
+ * by every training step of the main thread (the one-thread loop and shard 0
+ * of a data-parallel step). The caller disposes all three tensors.
  */
 export function gatherRows(all: TensorPair, rows: Int32Array): { indices: tf.Tensor1D; xs: tf.Tensor; ys: tf.Tensor } {
   const indices = tf.tensor1d(rows, 'int32');
