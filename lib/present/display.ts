@@ -6,6 +6,7 @@
  */
 import { markdownTable } from '../base/format';
 import { currentProfile, describeProfile, type Profile } from '../base/profile';
+import { loadedPublisher, serialiseSends } from './kernel-sends';
 
 /**
  * One output in several formats at once, keyed by MIME type (base64 for
@@ -23,6 +24,9 @@ export interface NotebookDisplay {
 /** The function of tslab's `jupyter.js` that sends a display message for the cell being run. */
 type WriteDisplayData = (message: { data: MimeBundle; metadata: object; transient: { display_id?: string } }, update: boolean) => void;
 
+/** Whether the kernel's zeromq sends are guarded already. */
+let sendsGuarded = false;
+
 /**
  * tslab's `jupyter.js` of the kernel this code runs in, or undefined outside
  * a kernel. It is found among loaded modules (the copy wired to the running
@@ -34,7 +38,11 @@ function kernelJupyter(): { lastWriteDisplayData: WriteDisplayData | null } | un
   for (const [file, loaded] of Object.entries(require.cache)) {
     if (!loaded || !/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
     const exports = loaded.exports as { lastWriteDisplayData?: WriteDisplayData | null };
-    if (exports.lastWriteDisplayData) return exports as { lastWriteDisplayData: WriteDisplayData | null };
+    if (exports.lastWriteDisplayData) {
+      // Once per kernel: its output channel must not die of a busy socket (see kernel-sends.ts).
+      if (!sendsGuarded) sendsGuarded = serialiseSends(loadedPublisher());
+      return exports as { lastWriteDisplayData: WriteDisplayData | null };
+    }
   }
   return undefined;
 }
