@@ -8,8 +8,8 @@ import { formatShape } from '../models/summary';
 import { evaluateModel } from '../train/train';
 import { describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber } from './exercise';
 
-/** Test error the best-error challenge (05.5) asks to beat, by profile: below every model of chapter 05 in full. */
-export const CHALLENGE_ERROR_BAR: Readonly<Record<string, number>> = { full: 0.0085, quick: 0.06 };
+/** Test error the best-error challenge (05.5) asks to beat, by profile: in full, below every model of chapter 05 and the average of four (0.71%). */
+export const CHALLENGE_ERROR_BAR: Readonly<Record<string, number>> = { full: 0.007, quick: 0.06 };
 
 /** Cases of 05.1: input side, window side, stride, padding. */
 const OUTPUT_SIZE_CASES: readonly [number, number, number, number][] = [
