@@ -185,12 +185,18 @@ if (browserTestsSkipped()) {
 
       // Saved from the browser, the notebook holds the same run: every cell executed, no problem, the quick profile.
       await chooseMenuItem(page, 'File', 'Save Notebook');
+      // The server may still be writing the file when it is first read: a cut-off JSON is read again.
       const deadline = Date.now() + 30_000;
-      let saved = await readCells(file);
-      while (saved.some((cell) => cell.cell_type === 'code' && !cell.execution_count) && Date.now() < deadline) {
+      const readSaved = async (): Promise<NotebookCell[] | undefined> => readCells(file).catch((error: Error) => {
+        if (error instanceof SyntaxError && Date.now() < deadline) return undefined;
+        throw error;
+      });
+      let saved = await readSaved();
+      while ((!saved || saved.some((cell) => cell.cell_type === 'code' && !cell.execution_count)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        saved = await readCells(file);
+        saved = await readSaved();
       }
+      if (!saved) saved = await readCells(file);
       expect(saved.filter((cell) => cell.cell_type === 'code').map((cell) => cell.execution_count)).toEqual(Array.from({ length: codeCells }, (_, i) => i + 1));
       expect(formatProblems(findProblems(LIVE_CHAPTER, saved))).toBe('');
       const markdown = saved.flatMap((cell) => (cell.outputs ?? []).map((output) => [output.data?.['text/markdown'] ?? ''].flat().join('')));
