@@ -35,27 +35,23 @@ export function serialiseSends(publisher: PublisherClass | undefined): boolean {
   // Per socket: the last send made, and the last one queued behind a busy socket.
   const lastSend = new WeakMap<object, Promise<void>>();
   const queued = new WeakMap<object, Promise<void>>();
-  const attempt = (socket: object, message: unknown): Promise<void> => {
+  // The send at once, or undefined when the socket is busy with an earlier one.
+  const sendNow = (socket: object, message: unknown): Promise<void> | undefined => {
     try {
       const sent = original.call(socket, message);
       lastSend.set(socket, sent);
       return sent;
     } catch (error) {
       if ((error as { code?: string }).code !== 'EBUSY') throw error;
-      return (lastSend.get(socket) ?? Promise.resolve()).catch(() => undefined).then(() => attempt(socket, message));
+      return undefined;
     }
   };
+  const attempt = (socket: object, message: unknown): Promise<void> =>
+    sendNow(socket, message) ?? (lastSend.get(socket) ?? Promise.resolve()).catch(() => undefined).then(() => attempt(socket, message));
   const send = function (this: object, message: unknown): Promise<void> {
     const waiting = queued.get(this);
-    if (!waiting) {
-      try {
-        const sent = original.call(this, message);
-        lastSend.set(this, sent);
-        return sent;
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'EBUSY') throw error;
-      }
-    }
+    const sent = waiting ? undefined : sendNow(this, message);
+    if (sent) return sent;
     // Behind the send in progress and anything queued before it, in order.
     const next = (waiting ?? Promise.resolve()).catch(() => undefined).then(() => attempt(this, message));
     queued.set(this, next);
