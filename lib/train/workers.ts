@@ -15,6 +15,7 @@
  * (89 M), cnn-32-64-64 1.55x (90 M).
  */
 import * as os from 'node:os';
+import { util } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /**
@@ -47,10 +48,8 @@ export function forwardMultiplyAdds(model: tfl.LayersModel): number {
     const kernel = layer.trainableWeights.find((weight) => weight.originalName.endsWith('/kernel'));
     if (!kernel) continue;
     const kernelShape = kernel.shape as number[];
-    const outputShape = layer.outputShape as number[];
-    const size = (shape: number[]) => shape.reduce((product, n) => product * n, 1);
-    const positions = size(outputShape.slice(1)) / kernelShape[kernelShape.length - 1];
-    total += size(kernelShape) * positions;
+    const positions = util.sizeFromShape((layer.outputShape as number[]).slice(1)) / kernelShape[kernelShape.length - 1];
+    total += util.sizeFromShape(kernelShape) * positions;
   }
   return total;
 }

@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
       const { result } = run;
       console.log(
         `  test accuracy ${(result.testAccuracy * 100).toFixed(2)}%, test loss ${result.testLoss.toFixed(4)}, ` +
-          `${result.trainingSeconds.toFixed(1)} s (${result.secondsPerEpoch.toFixed(1)} s per epoch on ${backend.name}, ${(result.workers ?? 1) === 1 ? '1 thread' : `${result.workers} threads`})`,
+          `${result.trainingSeconds.toFixed(1)} s (${result.secondsPerEpoch.toFixed(1)} s per epoch on ${backend.name})`,
       );
       await recordResult(resultsFile, result);
       const saved = path.join(models, arch.name);
