@@ -61,7 +61,7 @@ export { showProgress } from './present/progress';
 export { trainingCurves, type TrainingCurvesOptions } from './charts/training-curves';
 export { lineChart, type LineSeries } from './charts/line-chart';
 export { trainArchitecture, bestByTestAccuracy, saveRun, type ArchitectureRun, type ArchitectureRunOptions, type RunMetadata } from './train/experiment';
-export { saveModel, loadModel, readModelMetadata, type SavedModel, type LoadedModel, type LoadModelOptions, type ModelMetadata } from './models/persist';
+export { saveModel, loadModel, readModelMetadata, modelFileContents, type ModelFileContents, type SavedModel, type LoadedModel, type LoadModelOptions, type ModelMetadata } from './models/persist';
 export { readResults, recordResult, type ModelResult, type ResultsFile } from './reports/results';
 export { comparisonRows, comparisonTable, comparisonFigure } from './reports/comparison';
 export { REPORTED_TEST_ACCURACY } from './reports/seed-results';
@@ -98,16 +98,20 @@ export { heatmap, type HeatmapOptions } from './charts/heatmap';
 
 // ---- Chapter 07: your own handwriting ---------------------------------------
 export { readImage, checkImageFile, decodeImage, type LoadedImage } from './handwriting/read-image';
-export { createGrayImage, grayImageFrom, type GrayImage } from './handwriting/gray-image';
+export { checkImageHeader, MAX_IMAGE_SIDE, type ImageHeader } from './handwriting/image-check';
+export { rgbToGray } from './handwriting/luminance';
+export { createGrayImage, grayImageFrom, toBytes, type GrayImage } from './handwriting/gray-image';
 export { guessBackground, invertImage, type BackgroundGuess } from './handwriting/polarity';
 export { otsuThreshold, cleanBackground, type CleanOptions, type CleanResult } from './handwriting/threshold';
 export { inkBox, cropImage, type Box } from './handwriting/crop';
 export { strokeWidth, thickenStrokes } from './handwriting/strokes';
 export { fitInBox, resizeImage } from './handwriting/resize';
 export { centreOfMass, centreOnCanvas, type Point } from './handwriting/centre';
-export { preprocessDigit, preprocessDigitFile, singleDigitSet, type PreprocessOptions, type PreprocessSteps, type PreprocessedDigit } from './handwriting/preprocess';
+export { preprocessDigit, singleDigitSet, UNKNOWN_LABEL, type PreprocessOptions, type PreprocessSteps, type PreprocessedDigit } from './handwriting/preprocess';
+export { preprocessDigitFile } from './handwriting/preprocess-file';
 export { stepsFigure } from './handwriting/steps-figure';
 export { samplesDir, sampleDigit, listSamples, type SampleFile } from './handwriting/samples';
+export { checkDigitClassifier, checkProbabilityRows } from './evaluation/probability-check';
 export { recogniseDigit, recogniseEach, recogniseDigits, type Recognition, type RecognitionFailure, type RecogniseOptions } from './handwriting/recognise';
 export { rotateImage, sideBySide, fadeInk } from './handwriting/hard-cases';
 

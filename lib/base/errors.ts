@@ -21,7 +21,7 @@ export class DataFileError extends Error {
 
 /** A short reason for a failed file-system or network call: "file not found", "permission denied", or the code and message. */
 export function describeFsError(error: unknown): string {
-  const e = error as NodeJS.ErrnoException | undefined;
+  const e = error as { readonly code?: string } | undefined; // a Node.js ErrnoException
   if (e?.code === 'ENOENT') return 'file not found';
   if (e?.code === 'EISDIR') return 'is a directory, not a file';
   if (e?.code === 'EACCES' || e?.code === 'EPERM') return 'permission denied';

@@ -39,7 +39,11 @@ export function grayImageFrom(width: number, height: number, values: ArrayLike<n
   return image;
 }
 
-/** The pixels rounded and clamped to bytes 0..255, e.g. for MNIST-style data or a picture. */
+/**
+ * The pixels rounded and clamped to bytes 0..255, e.g. for MNIST-style data or a picture.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
+ */
 export function toBytes(image: GrayImage): Uint8Array {
   // Uint8ClampedArray rounds half to even and clamps, which is what we want.
   return new Uint8Array(Uint8ClampedArray.from(image.pixels).buffer);

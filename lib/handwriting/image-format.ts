@@ -115,7 +115,13 @@ export function pngCompressedData(bytes: Uint8Array): Uint8Array {
     if (startsWith(bytes, 'IDAT', offset + 4)) parts.push(bytes.subarray(offset + 8, offset + 8 + length));
     offset += 12 + length;
   }
-  return Buffer.concat(parts);
+  const joined = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
 }
 
 /**

@@ -13,6 +13,8 @@ export function luminance(red: number, green: number, blue: number): number {
  * grayscale image. With an alpha channel, each pixel is laid over white
  * paper first, so a transparent background comes out white and dark ink
  * on it stays dark: grey = alpha * luminance + (1 - alpha) * 255.
+ *
+ * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function rgbToGray(data: Uint8Array, width: number, height: number, channels: 3 | 4): GrayImage {
   if (data.length < width * height * channels) {

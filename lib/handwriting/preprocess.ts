@@ -18,7 +18,6 @@ import { centreOfMass, centreOnCanvas, type Point } from './centre';
 import { type Box, cropImage, inkBox } from './crop';
 import { type GrayImage, toBytes } from './gray-image';
 import { inkOnDark, invertImage } from './polarity';
-import { readImage } from './read-image';
 import { fitInBox, limitSize } from './resize';
 import { MNIST_STROKE_SHARE, strokeWidth, thickenStrokes } from './strokes';
 import { cleanBackground, type CleanOptions, normaliseInk } from './threshold';
@@ -130,16 +129,6 @@ export function preprocessDigit(image: GrayImage, options: PreprocessOptions = {
     pixels,
     digitSet: singleDigitSet(pixels, label, canvasSize),
   };
-}
-
-/**
- * Reads a PNG or JPEG file (see readImage) and preprocesses it; errors name the file.
- *
- * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
- */
-export async function preprocessDigitFile(file: string, options: Omit<PreprocessOptions, 'source'> = {}): Promise<PreprocessedDigit> {
-  const image = await readImage(file);
-  return preprocessDigit(image, { ...options, source: file });
 }
 
 /**

@@ -10,24 +10,12 @@ import { PNG } from 'pngjs';
 import { DataFileError } from '../base/errors';
 import { formatBytes, openRegularFile, readRegularFile } from '../base/read-file';
 import type { GrayImage } from './gray-image';
-import {
-  type DeclaredSize,
-  type ImageFormat,
-  jpegDeclaredSize,
-  jpegImageEnd,
-  pngCompressedData,
-  pngDataSize,
-  pngDeclaredSize,
-  pngLayoutProblem,
-  sniffImageFormat,
-} from './image-format';
+import { checkImageHeader, MAX_IMAGE_PIXELS } from './image-check';
+import { type DeclaredSize, type ImageFormat, jpegImageEnd, pngCompressedData, pngDataSize, pngLayoutProblem } from './image-format';
 import { rgbToGray } from './luminance';
 import { applyOrientation, jpegOrientation } from './orientation';
 
-/** Largest width or height accepted, in pixels (a 48-megapixel phone photo is 8064 wide). */
-export const MAX_IMAGE_SIDE = 10_000;
-/** Most pixels accepted in one image: 50 megapixels (about 400 MB while decoding). */
-const MAX_IMAGE_PIXELS = 50_000_000;
+export { MAX_IMAGE_SIDE } from './image-check';
 /** Largest file accepted, in bytes (200 MB). */
 const MAX_IMAGE_FILE_BYTES = 200 * 1024 * 1024;
 
@@ -72,36 +60,12 @@ export async function checkImageFile(file: string): Promise<void> {
  * Introduced in chapter 07 (Your own handwriting, notebooks/07-your-own-handwriting.ipynb).
  */
 export function decodeImage(bytes: Uint8Array, file: string): LoadedImage {
-  if (bytes.length === 0) throw new DataFileError(file, 'empty file (0 bytes), not an image');
-  const sniffed = sniffImageFormat(bytes);
-  if (sniffed.kind === 'unsupported') {
-    throw new DataFileError(file, `unsupported image format ${sniffed.format}: only PNG and JPEG can be read (convert it first)`);
-  }
-  if (sniffed.kind === 'unknown') {
-    const what = sniffed.looksLikeText ? 'a text file' : 'an unknown kind of file';
-    throw new DataFileError(file, `not a PNG or JPEG image (its first bytes look like ${what})`);
-  }
-  const image = sniffed.format === 'png' ? decodePng(bytes, file) : decodeJpeg(bytes, file);
-  return { ...image, format: sniffed.format };
+  const header = checkImageHeader(bytes, file);
+  const image = header.format === 'png' ? decodePng(bytes, file, header) : decodeJpeg(bytes, file, header);
+  return { ...image, format: header.format };
 }
 
-/** Refuses a declared size that is empty or over the limits, before decoding. */
-function checkDeclaredSize(declared: DeclaredSize | string, file: string, format: string): DeclaredSize {
-  if (typeof declared === 'string') throw new DataFileError(file, declared);
-  const { width, height } = declared;
-  if (width === 0 || height === 0) throw new DataFileError(file, `empty image: the ${format} header says ${width}x${height} pixels`);
-  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width * height > MAX_IMAGE_PIXELS) {
-    throw new DataFileError(
-      file,
-      `image too large: ${width}x${height} pixels (${(width * height / 1e6).toFixed(1)} megapixels); ` +
-        `the limit is ${MAX_IMAGE_SIDE} pixels a side and ${MAX_IMAGE_PIXELS / 1e6} megapixels, so shrink it first`,
-    );
-  }
-  return declared;
-}
-
-function decodePng(bytes: Uint8Array, file: string): GrayImage {
-  const declared = checkDeclaredSize(pngDeclaredSize(bytes), file, 'PNG');
+function decodePng(bytes: Uint8Array, file: string, declared: DeclaredSize): GrayImage {
   const layout = pngLayoutProblem(bytes);
   if (layout) throw new DataFileError(file, layout);
   checkInterlacedData(bytes, declared, file);
@@ -141,8 +105,7 @@ function checkInterlacedData(bytes: Uint8Array, declared: DeclaredSize, file: st
   }
 }
 
-function decodeJpeg(bytes: Uint8Array, file: string): GrayImage {
-  const declared = checkDeclaredSize(jpegDeclaredSize(bytes), file, 'JPEG');
+function decodeJpeg(bytes: Uint8Array, file: string, declared: DeclaredSize): GrayImage {
   const complete = jpegImageEnd(bytes) !== undefined;
   let decoded: { width: number; height: number; data: Uint8Array };
   try {

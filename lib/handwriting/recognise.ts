@@ -2,7 +2,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { DataFileError } from '../base/errors';
 import { predictProbabilities, predictedLabels } from '../evaluation/predict';
 import { checkDigitClassifier, checkProbabilityRows } from '../evaluation/probability-check';
-import { preprocessDigitFile, type PreprocessedDigit } from './preprocess';
+import type { PreprocessedDigit } from './preprocess';
+import { preprocessDigitFile } from './preprocess-file';
 
 /** What the model made of one image file. */
 export interface Recognition {

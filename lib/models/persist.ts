@@ -187,6 +187,26 @@ async function saveInto(model: tfl.LayersModel, dir: string, target: string, met
   };
 }
 
+/** The two files of a model in TensorFlow.js's layers format, held in memory. */
+export interface ModelFileContents {
+  /** model.json's text; its manifest names one weights file, `weights.bin`. */
+  readonly modelJson: string;
+  /** weights.bin's bytes. */
+  readonly weights: Uint8Array;
+}
+
+/**
+ * The files saveModel would write for `model`, in memory instead of on disk:
+ * for serving a model over HTTP, where `tf.loadLayersModel(url)` in a web
+ * page reads them as they are. Metadata as in saveModel.
+ *
+ * Introduced in chapter 04 (Multilayer perceptrons, notebooks/04-multilayer-perceptrons.ipynb).
+ */
+export async function modelFileContents(model: tfl.LayersModel, metadata?: ModelMetadataInput): Promise<ModelFileContents> {
+  const { json, weights } = await modelFiles(model, metadata);
+  return { modelJson: JSON.stringify(json), weights };
+}
+
 /** model.json's content and the weights' bytes for `model`, with metadata checked. */
 async function modelFiles(model: tfl.LayersModel, metadata: ModelMetadataInput | undefined): Promise<{ json: ModelJsonFile; weights: Uint8Array }> {
   const artifacts = await modelArtifacts(model);
