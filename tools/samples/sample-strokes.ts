@@ -46,6 +46,19 @@ export const DIGIT_STROKES = {
   '7': [[['M', 4, 8], ['C', 20, 6, 42, 5, 56, 6], ['C', 44, 34, 31, 64, 22, 98]]],
   '8': [[['M', 50, 16], ['C', 46, 1, 10, 2, 12, 22], ['C', 14, 40, 50, 48, 52, 72], ['C', 54, 96, 10, 100, 8, 74], ['C', 6, 52, 46, 40, 50, 17]]],
   '9': [[['M', 52, 24], ['C', 48, 4, 12, 3, 10, 25], ['C', 8, 46, 42, 49, 52, 26], ['C', 50, 50, 47, 74, 45, 98]]],
+  // Other writing styles, drawn by drawing-strokes.ts's test drawings.
+  '0-narrow': [[['M', 36, 4], ['C', 18, 4, 10, 40, 12, 62], ['C', 14, 88, 24, 98, 32, 96], ['C', 44, 94, 50, 60, 48, 36], ['C', 46, 12, 42, 4, 32, 7]]],
+  '1-flag': [[['M', 27, 13], ['L', 38, 3], ['C', 36, 34, 32, 66, 29, 98]]],
+  '2-loop': [[['M', 6, 24], ['C', 8, 6, 26, 0, 40, 4], ['C', 56, 10, 56, 32, 42, 48], ['C', 32, 60, 22, 72, 14, 84], ['C', 8, 94, 0, 90, 2, 80], ['C', 4, 70, 18, 74, 18, 88], ['C', 20, 96, 40, 96, 58, 95]]],
+  '3-flat': [[['M', 6, 6], ['L', 52, 6], ['L', 26, 40], ['C', 50, 38, 60, 60, 56, 76], ['C', 52, 96, 22, 100, 4, 86]]],
+  '5-one-stroke': [[['M', 52, 4], ['L', 16, 5], ['L', 12, 46], ['C', 26, 36, 50, 38, 54, 62], ['C', 58, 86, 36, 100, 6, 88]]],
+  '6-open': [[['M', 46, 4], ['C', 28, 14, 10, 40, 8, 66], ['C', 6, 90, 22, 98, 34, 96], ['C', 52, 92, 56, 70, 46, 58], ['C', 40, 50, 30, 48, 22, 52]]],
+  '7-crossbar': [
+    [['M', 4, 8], ['C', 20, 6, 42, 5, 56, 6], ['C', 44, 34, 31, 64, 22, 98]],
+    [['M', 22, 53], ['L', 52, 51]],
+  ],
+  '8-loops': [[['M', 30, 48], ['C', 8, 40, 10, 4, 30, 4], ['C', 50, 4, 52, 40, 30, 48], ['C', 6, 56, 6, 96, 30, 96], ['C', 54, 96, 54, 56, 30, 48]]],
+  '9-straight': [[['M', 50, 22], ['C', 46, 4, 12, 4, 10, 24], ['C', 8, 44, 44, 48, 50, 24], ['L', 48, 98]]],
 } as const satisfies Record<string, readonly Stroke[]>;
 
 /** The name of a digit's design in DIGIT_STROKES: the digit, or the digit with its variant ('4-open'). */
@@ -76,37 +89,70 @@ export function gaussian(random: SeededRandom, deviation = 1): number {
   return deviation * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
 }
 
+/** A point on the page, in pixels (y grows downwards). */
+export interface PagePoint {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** One command of a stroke placed on the page: its points in pixels, in the order they are written. */
+export type PlacedCommand =
+  | { readonly command: 'M'; readonly points: readonly [PagePoint] }
+  | { readonly command: 'L'; readonly points: readonly [PagePoint] }
+  | { readonly command: 'C'; readonly points: readonly [PagePoint, PagePoint, PagePoint] };
+
 /**
- * The SVG path data of a digit's strokes, placed and shaped as `options`
- * say: each point wobbled at random, then the digit slanted, turned, scaled
- * to its height and moved to its place.
+ * The placement transform of `options`: takes a point of the design box to
+ * the page. The design box is centred on the origin, the point wobbled at
+ * random, then slanted (top to the right), turned, scaled to the height and
+ * moved to (centreX, centreY). Each call draws the next two numbers of the
+ * seeded wobble, so the points must be placed in the order they are written.
  */
-export function digitPath(design: DigitDesign, options: HandOptions): string {
+export function designPlacement(options: HandOptions): (x: number, y: number) => PagePoint {
   const random = new SeededRandom(options.seed);
   const wobble = options.wobble ?? 1.5;
   const slant = options.slant ?? 0.15;
   const angle = ((options.rotation ?? 0) * Math.PI) / 180;
   const scale = options.height / DESIGN_HEIGHT;
-  const place = (x: number, y: number): string => {
-    // Centre the design box on the origin, wobble, slant (top to the right), turn, scale, move.
+  return (x, y) => {
     const wx = x - DESIGN_WIDTH / 2 + gaussian(random, wobble);
     const wy = y - DESIGN_HEIGHT / 2 + gaussian(random, wobble);
     const sx = wx - slant * wy;
     const rx = sx * Math.cos(angle) - wy * Math.sin(angle);
     const ry = sx * Math.sin(angle) + wy * Math.cos(angle);
-    return `${(options.centreX + rx * scale).toFixed(2)} ${(options.centreY + ry * scale).toFixed(2)}`;
+    return { x: options.centreX + rx * scale, y: options.centreY + ry * scale };
   };
-  const parts: string[] = [];
-  for (const stroke of DIGIT_STROKES[design] as readonly Stroke[]) {
-    for (const command of stroke) {
+}
+
+/**
+ * A digit's strokes placed on the page as `options` say (see
+ * designPlacement): one array of commands per pen stroke, curves kept as
+ * cubic Beziers with placed control points. The transform is affine but for
+ * the wobble, so a placed curve is the placed design's curve.
+ */
+export function placedStrokes(design: DigitDesign, options: HandOptions): PlacedCommand[][] {
+  const place = designPlacement(options);
+  return (DIGIT_STROKES[design] as readonly Stroke[]).map((stroke) =>
+    stroke.map((command): PlacedCommand => {
       if (command[0] === 'C') {
-        parts.push(`C${place(command[1], command[2])} ${place(command[3], command[4])} ${place(command[5], command[6])}`);
-      } else {
-        parts.push(`${command[0]}${place(command[1], command[2])}`);
+        return { command: 'C', points: [place(command[1], command[2]), place(command[3], command[4]), place(command[5], command[6])] };
       }
-    }
-  }
-  return parts.join(' ');
+      return { command: command[0], points: [place(command[1], command[2])] };
+    }),
+  );
+}
+
+/**
+ * The SVG path data of a digit's strokes, placed and shaped as `options`
+ * say: each point wobbled at random, then the digit slanted, turned, scaled
+ * to its height and moved to its place (see designPlacement).
+ */
+export function digitPath(design: DigitDesign, options: HandOptions): string {
+  const format = (point: PagePoint): string => `${point.x.toFixed(2)} ${point.y.toFixed(2)}`;
+  return placedStrokes(design, options)
+    .flat()
+    .map((placed) => `${placed.command}${placed.points.map(format).join(' ')}`)
+    .join(' ');
 }
 
 /** An SVG document of the given size with the digit drawn in black with a round pen on a transparent background. */
