@@ -10,7 +10,7 @@ import { status } from './support/verdicts';
 import { currentProfile } from '../lib/base/profile';
 import { loadMnist, mnistForProfile } from '../lib/data/mnist';
 import type { GrayImage } from '../lib/handwriting/gray-image';
-import { preprocessDigitFile } from '../lib/handwriting/preprocess';
+import { preprocessDigitFile } from '../lib/handwriting/preprocess-file';
 import { samplesDir } from '../lib/handwriting/samples';
 
 type Matrix = number[][];

@@ -13,8 +13,9 @@ import { promises as fs, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findProblems, formatProblems, type NotebookCell } from '../tools/notebook/execute';
+import { browserTestsSkipped, SKIP_BROWSER_TESTS_ENV } from './support/chromium';
 import {
-  browserTestsSkipped, missingBrowserTestTools, startJupyterLab, SKIP_BROWSER_TESTS_ENV, type JupyterLabServer,
+  missingBrowserTestTools, startJupyterLab, type JupyterLabServer,
 } from './support/jupyterlab-server';
 import {
   chooseMenuItem, launchChromium, openNotebook, prompts, renderedCells, stopWatching, waitForIdleKernel, watchOutputs,

@@ -6,30 +6,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROFILE_ENV, PROJECT_DIR_ENV, type ProfileName } from '@mnist-ts/lib';
 import { jupyterCommand, writeTslabKernelSpec } from '../../tools/notebook/kernel';
-
-/** Set to 1 to skip the browser tests (they are then reported as skipped, with this name). */
-export const SKIP_BROWSER_TESTS_ENV = 'MNIST_SKIP_BROWSER_TESTS';
-
-/** Names another Chromium (or Chrome) executable than Debian's. */
-export const CHROMIUM_ENV = 'MNIST_CHROMIUM';
-
-export function chromiumPath(): string {
-  return process.env[CHROMIUM_ENV] || '/usr/bin/chromium';
-}
-
-/** True when the user opted out of the browser tests. */
-export function browserTestsSkipped(): boolean {
-  const value = process.env[SKIP_BROWSER_TESTS_ENV];
-  return value !== undefined && value !== '' && value !== '0';
-}
-
-const firstLine = (error: unknown) => ((error as Error).message ?? String(error)).split('\n')[0];
+import { firstLine, missingChromium } from './chromium';
 
 /**
  * What the browser tests need and this machine lacks, one sentence each saying
@@ -44,13 +27,8 @@ export function missingBrowserTestTools(): string[] {
   } catch (error) {
     missing.push(`JupyterLab 4 is needed, but "${lab}" failed (${firstLine(error)}): install it with "python3 -m pip install jupyterlab" (or set JUPYTER to a jupyter command that has it).`);
   }
-  const chromium = chromiumPath();
-  try {
-    if (!existsSync(chromium)) throw new Error(`${chromium} does not exist`);
-    execFileSync(chromium, ['--version'], { env: process.env, timeout: 60_000, stdio: 'ignore' });
-  } catch (error) {
-    missing.push(`Chromium is needed, but "${chromium} --version" failed (${firstLine(error)}): install it with "sudo apt-get install chromium" (Debian/Ubuntu), or set ${CHROMIUM_ENV} to a Chromium or Chrome executable.`);
-  }
+  const chromium = missingChromium();
+  if (chromium) missing.push(chromium);
   return missing;
 }
 

@@ -3,18 +3,14 @@
  * notebook, read what it shows, run it from the menu, watch outputs change.
  * What runs in the page is test/support/lab-probe.js.
  */
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { chromiumPath, type JupyterLabServer } from './jupyterlab-server';
+import type { Page } from 'playwright-core';
+import { type Browser, launchBrowser } from './chromium';
+import type { JupyterLabServer } from './jupyterlab-server';
 
-/** Headless, and quiet: no network of its own, no first-run or sync machinery. */
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-quic', '--no-first-run', '--disable-sync',
-];
+export type { Browser } from './chromium';
 
+/** What runs in every page to watch the notebook's outputs. */
 const PROBE = path.join(__dirname, 'lab-probe.js');
 
 /** An image or SVG element inside an output, as laid out. */
@@ -61,35 +57,9 @@ export interface InPlaceUpdate {
   readonly lastContent: string;
 }
 
-export interface Browser {
-  readonly page: Page;
-  close(): Promise<void>;
-}
-
 /** Starts Chromium with a fresh profile of its own, and one page with the probe in it. */
-export async function launchChromium(): Promise<Browser> {
-  const profile = await fs.mkdtemp(path.join(os.tmpdir(), 'mnist-ts-chromium-'));
-  let context: BrowserContext;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath(),
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-  } catch (error) {
-    await fs.rm(profile, { recursive: true, force: true });
-    throw error;
-  }
-  await context.addInitScript({ path: PROBE });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    page,
-    close: async () => {
-      await context.close();
-      await fs.rm(profile, { recursive: true, force: true });
-    },
-  };
+export function launchChromium(): Promise<Browser> {
+  return launchBrowser({ initScript: PROBE });
 }
 
 /**
