@@ -148,3 +148,41 @@ test('every exported function and class says which chapter introduces it, matchi
   expect(checked).toBeGreaterThan(80);
   expect(problems).toEqual([]);
 });
+
+describe('the browser entry, lib/browser.ts', () => {
+  const browserEntry = path.join(LIB, 'browser.ts');
+
+  test('reaches no Node module and no package but TensorFlow.js, through any of its imports', () => {
+    const allowed = new Set(['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']);
+    const seen = new Set<string>();
+    const problems: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const ref of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+        if (!ref.fileName.startsWith('.') && !allowed.has(ref.fileName)) problems.push(`${path.relative(LIB, file)} imports ${ref.fileName}`);
+      }
+      for (const target of fileGraph.get(file)!) visit(target);
+    };
+    visit(browserEntry);
+    expect(problems).toEqual([]);
+    // The walk does reach the preparation, and would see the file reader if the recipe imported it again.
+    expect([...seen].map((file) => path.relative(LIB, file))).toEqual(expect.arrayContaining(['handwriting/preprocess.ts', 'evaluation/predict.ts']));
+    expect(seen.has(path.join(LIB, 'handwriting', 'read-image.ts'))).toBe(false);
+  });
+
+  test('exports only what the main entry exports, under the same names', () => {
+    const program = ts.createProgram([entry, browserEntry], { strict: true, module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: ['node'] });
+    const checker = program.getTypeChecker();
+    const exportsOf = (file: string) =>
+      new Map(checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!).map((symbol) => {
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        return [symbol.name, target] as const;
+      }));
+    const main = exportsOf(entry);
+    const browser = exportsOf(browserEntry);
+    expect(browser.size).toBeGreaterThan(15);
+    const different = [...browser].filter(([name, target]) => main.get(name) !== target).map(([name]) => name);
+    expect(different).toEqual([]);
+  });
+});

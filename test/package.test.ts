@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..');
@@ -111,6 +112,13 @@ test('installed from tarballs into an empty project, a strict TypeScript script 
   for (const file of ['models/lenet5/model.json', 'models/lenet5/weights.bin', 'reports/lenet5-curves.svg']) {
     expect((await fs.stat(path.join(project, file))).isFile()).toBe(true);
   }
+
+  // The installed package's browser entry bundles for a web page: nothing it imports needs Node.
+  const bundled = await build({
+    stdin: { contents: "import { preprocessDigit, predictProbabilities } from '@mnist-ts/lib/browser';\nconsole.log(preprocessDigit, predictProbabilities);", resolveDir: project, loader: 'ts' },
+    bundle: true, write: false, platform: 'browser', logLevel: 'silent',
+  });
+  expect(bundled.outputFiles[0].text).toContain('no ink found');
 }, 600_000);
 
 test('importing @mnist-ts/lib registers no kernel and sets no backend', async () => {
