@@ -15,7 +15,6 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -74,18 +73,6 @@ function serve(command: string, args: readonly string[], env: NodeJS.ProcessEnv,
 /** `npm run draw` on a free port, with MNIST_MODELS_DIR set to `modelsRoot`. */
 function startDraw(modelsRoot: string, timeoutMs = 60_000): Promise<Served> {
   return serve(process.execPath, [drawCommand, '--port', '0'], { MNIST_MODELS_DIR: modelsRoot, MNIST_PROFILE: 'full' }, /Draw a digit: (http:\/\/127\.0\.0\.1:\d+\/)/, timeoutMs);
-}
-
-/** A port nobody listens on at the moment, on 127.0.0.1. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Opens the page and waits until its first model is loaded. */
@@ -417,8 +404,8 @@ if (browserTestsSkipped()) {
       const { stdout } = await run(process.execPath, [drawCommand, '--build', site, '--model', 'best-cnn'], { env: { ...process.env, MNIST_MODELS_DIR: modelsRoot } });
       expect(stdout).toMatch(/Wrote the draw page and 1 model \([\d.]+ MB\)/);
       expect((await fs.readdir(site)).sort()).toEqual([SITE_MARKER, 'draw.css', 'draw.js', 'index.html', 'models', 'models.json'].sort());
-      const port = await freePort();
-      const python = await serve('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', site], {}, /Serving HTTP on \S+ port \d+ \((http:\/\/127\.0\.0\.1:\d+\/)\)/, 30_000);
+      // Port 0: Python takes a free one and prints it.
+      const python = await serve('python3', ['-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', site], { PYTHONUNBUFFERED: '1' }, /Serving HTTP on \S+ port \d+ \((http:\/\/127\.0\.0\.1:\d+\/)\)/, 30_000);
       try {
         await openPage(page, python.url);
         const results = await readDrawings(page, drawings.slice(0, 10));
