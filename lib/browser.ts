@@ -26,3 +26,8 @@ export { checkImageHeader, MAX_IMAGE_SIDE, type ImageHeader } from './handwritin
 export { rgbToGray } from './handwriting/luminance';
 export { createGrayImage, grayImageFrom, toBytes, type GrayImage } from './handwriting/gray-image';
 export { preprocessDigit, singleDigitSet, UNKNOWN_LABEL, type PreprocessOptions, type PreprocessSteps, type PreprocessedDigit } from './handwriting/preprocess';
+
+// ---- Chapter 08: reading a whole number -------------------------------------
+export { findSegments, type Segmentation, type InkSegment, type Cut } from './numbers/segment';
+export { readNumber, type ReadNumberOptions, type NumberDigit, type NumberReading, type SegmentSplit } from './numbers/read-number';
+export type { PixelBox } from './numbers/number-set';

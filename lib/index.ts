@@ -115,6 +115,22 @@ export { checkDigitClassifier, checkProbabilityRows } from './evaluation/probabi
 export { recogniseDigit, recogniseEach, recogniseDigits, type Recognition, type RecognitionFailure, type RecogniseOptions } from './handwriting/recognise';
 export { rotateImage, sideBySide, fadeInk } from './handwriting/hard-cases';
 
+// ---- Chapter 08: reading a whole number -------------------------------------
+export { connectedComponents, type Component, type ComponentLabels } from './handwriting/components';
+export {
+  findSegments, segmentInk, segmentPicture, columnProfile, cutPath, candidateCuts, straightCut,
+  type SegmentOptions, type InkSegment, type Segmentation, type Cut,
+} from './numbers/segment';
+export { readNumber, type ReadNumberOptions, type NumberDigit, type NumberReading, type SegmentSplit } from './numbers/read-number';
+export { readNumberFile } from './numbers/read-number-file';
+export {
+  makeNumberSet, makeNumberImage, GAP_KINDS, GAP_RANGES, INK_LEVEL,
+  type GapKind, type PixelBox, type NumberSample, type NumberSetOptions, type NumberStyle, type NumberImageOptions, type NumberImage,
+} from './numbers/number-set';
+export { editDistance, scoreNumbers, type NumberScore } from './numbers/number-score';
+export { segmentationFigure, grayImageToPng, type SegmentationFigureOptions, type SegmentationLayer } from './numbers/segmentation-figure';
+export { numberScoresFigure, type NamedNumberScore } from './numbers/scores-figure';
+
 // ---- For reports and your own projects (no single chapter) -------------------
 export { dataFigures, type NamedFigure } from './reports/series-figures';
 export { defaultDataDir, reportsDir, reportsDirFor, cacheDir } from './base/paths';

@@ -5,6 +5,7 @@
  * its strong strokes reach 255 like MNIST's. Ink keeps its grey levels.
  */
 import { estimateBackground, subtractBackground, type BackgroundOptions } from './background';
+import { connectedComponents } from './components';
 import { createGrayImage, type GrayImage, clampByte, quantile } from './gray-image';
 
 /**
@@ -95,42 +96,11 @@ function applyThreshold(image: GrayImage, threshold: number): GrayImage {
  * 5) are far above that share; dust and paper texture are far below.
  */
 function removeSpecks(image: GrayImage, share = 0.05): GrayImage {
-  const { width: w, height: h, pixels } = image;
-  const labels = new Int32Array(w * h).fill(-1);
-  const masses: number[] = [];
-  const stack = new Int32Array(w * h);
-  for (let start = 0; start < pixels.length; start++) {
-    if (pixels[start] <= 0 || labels[start] >= 0) continue;
-    const label = masses.length;
-    let mass = 0;
-    let top = 0;
-    stack[top++] = start;
-    labels[start] = label;
-    while (top > 0) {
-      const index = stack[--top];
-      mass += pixels[index];
-      const x = index % w;
-      const y = (index - x) / w;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= w) continue;
-          const neighbour = ny * w + nx;
-          if (pixels[neighbour] > 0 && labels[neighbour] < 0) {
-            labels[neighbour] = label;
-            stack[top++] = neighbour;
-          }
-        }
-      }
-    }
-    masses.push(mass);
-  }
-  const largest = masses.reduce((a, b) => Math.max(a, b), 0);
-  const out = createGrayImage(w, h);
-  for (let i = 0; i < pixels.length; i++) {
-    if (labels[i] >= 0 && masses[labels[i]] >= share * largest) out.pixels[i] = pixels[i];
+  const { labels, components } = connectedComponents(image);
+  const largest = components.reduce((most, piece) => Math.max(most, piece.mass), 0);
+  const out = createGrayImage(image.width, image.height);
+  for (let i = 0; i < image.pixels.length; i++) {
+    if (labels[i] >= 0 && components[labels[i]].mass >= share * largest) out.pixels[i] = image.pixels[i];
   }
   return out;
 }
