@@ -5,25 +5,26 @@
  * is lib's preparation of the same picture in Node, and the static build
  * works from a plain static file server (Python's http.server).
  *
- * The best CNN is the project's models/best-cnn when `npm start` has made it
- * (copied, never changed); otherwise `npm run predict` trains the series'
- * default CNN in the full profile first (about two minutes), as a user
- * without a model would. Everything is written under a temporary folder,
+ * The best CNN is the project's models/best-cnn when `npm start` has made it,
+ * else one trained once for the tests (test/support/full-cnn.ts), copied into
+ * a temporary models folder. Everything is written under a temporary folder,
  * except the screenshot for the README (reports/figures/draw-a-digit.png).
  * Needs Chromium; MNIST_SKIP_BROWSER_TESTS=1 skips these tests (reported as
  * skipped, never passed).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
+import { useBestBackend } from '../lib/backend/select';
 import { preprocessDigitFile } from '../lib/handwriting/preprocess-file';
 import { listSamples, type SampleFile } from '../lib/handwriting/samples';
 import { DRAWING_CANVAS_SIZE, DRAWING_PEN_WIDTH, type TestDrawing, testDrawings } from '../tools/samples/drawing-strokes';
 import { SITE_MARKER } from '../tools/draw/write-site';
 import { type Browser, browserTestsSkipped, launchBrowser, missingChromium, SKIP_BROWSER_TESTS_ENV } from './support/chromium';
+import { fullBestCnnDir } from './support/full-cnn';
 
 const run = promisify(execFile);
 const projectDir = path.join(__dirname, '..');
@@ -189,11 +190,9 @@ if (browserTestsSkipped()) {
     beforeAll(async () => {
       work = await fs.mkdtemp(path.join(os.tmpdir(), 'mnist-ts-draw-'));
       modelsRoot = path.join(work, 'models');
-      const projectBest = path.join(projectDir, 'models', 'best-cnn');
-      if (existsSync(path.join(projectBest, 'model.json'))) {
-        await fs.cp(projectBest, path.join(modelsRoot, 'best-cnn'), { recursive: true });
-      }
-      // predict reads every sample with the best CNN, training the full-profile default CNN first when there is none.
+      await useBestBackend({ log: () => undefined });
+      await fs.cp(await fullBestCnnDir(), path.join(modelsRoot, 'best-cnn'), { recursive: true });
+      // predict reads every sample with that best CNN.
       samples = await listSamples();
       const { stdout } = await run(process.execPath, [predictCommand, '--json', ...samples.map((sample) => sample.file)], {
         env: { ...process.env, MNIST_MODELS_DIR: modelsRoot, MNIST_PROFILE: 'full' },

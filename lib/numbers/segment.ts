@@ -68,6 +68,11 @@ export function columnOverlap(a: Box, b: Box): number {
   return Math.min(right(a), right(b)) - Math.max(a.x, b.x);
 }
 
+/** How many rows two boxes share (negative: the gap between them). */
+function rowOverlap(a: Box, b: Box): number {
+  return Math.min(bottom(a), bottom(b)) - Math.max(a.y, b.y);
+}
+
 function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -78,7 +83,8 @@ function median(values: readonly number[]): number {
 /**
  * Joins pieces of ink that belong to one digit: two pieces are joined when
  * they share at least half the columns of the narrower one (a 4 written in
- * two strokes), and a small piece (under 40% of a digit's height: the bar of a
+ * two strokes) or lie one above the other sharing some columns (a digit
+ * broken across), and a small piece (under 40% of a digit's height: the bar of a
  * 5 lifted off its body) goes to the segment whose columns it overlaps most,
  * if it is no further than a tenth of a digit's height from it.
  */
@@ -91,7 +97,12 @@ function joinPieces(components: readonly Component[], digitHeight: number): InkS
     const home =
       near && columnOverlap(near.box, piece.box) >= -0.1 * digitHeight
         ? near
-        : segments.find((segment) => columnOverlap(segment.box, piece.box) >= 0.5 * Math.min(segment.box.width, piece.box.width));
+        : segments.find((segment) => {
+            const shared = columnOverlap(segment.box, piece.box);
+            // Stacked pieces that share columns but no rows: the halves of a digit broken across.
+            const stacked = shared > 0 && rowOverlap(segment.box, piece.box) <= 0;
+            return stacked || shared >= 0.5 * Math.min(segment.box.width, piece.box.width);
+          });
     if (home) {
       home.box = unionBox(home.box, piece.box);
       home.pieces.push(piece.label);

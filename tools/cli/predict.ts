@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Recognises handwritten digits in image files with a trained model. Usage:
- *   npm run -s predict -- [--model DIR] [--json] [--] <image...>  (--help for more)
+ *   npm run -s predict -- [--model DIR] [--json] [--number] [--] <image...>  (--help for more)
+ * With --number each image holds a whole number (several digits in a line),
+ * read with readNumber (chapter 08) instead of one digit.
  * Without --model it uses the series' best CNN (models/best-cnn/), training
  * one first when there is none. Paths are taken relative to the folder the
  * command was typed in (npm's INIT_CWD), and printed as they were given.
@@ -14,13 +16,17 @@
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { checkImageFile, DataFileError, displayPath, loadModel, loadOrTrainBestCnn, type ReadyCnn, recogniseEach, useBestBackend } from '@mnist-ts/lib';
+import {
+  checkDigitClassifier, checkImageFile, DataFileError, displayPath, loadModel, loadOrTrainBestCnn, type NumberReading, type ReadyCnn, readNumberFile, recogniseEach, useBestBackend,
+} from '@mnist-ts/lib';
 import { eachArgument, exitWithError, usage, UsageError, userPath } from '../args';
 
 interface Args {
   /** The model folder as given, if any. */
   model?: string;
   json: boolean;
+  /** Each image holds a number of several digits. */
+  number: boolean;
   /** The image files as given. */
   files: string[];
 }
@@ -29,18 +35,20 @@ const USAGE = () =>
   usage('predict', '[options] [--] <image.png|image.jpg ...>', [
     ['--model DIR', 'a model folder written by saveModel (default: models/best-cnn/, trained first when missing)'],
     ['--json', 'one JSON object per line: { file, digit, confidence, probabilities } or { file, error }'],
+    ['--number', 'each image holds a number (digits in a line): prints its digits; with --json { file, text, spaced, confidence, digits: [{ digit, confidence, box: [x, y, width, height] }] }'],
     ['--', 'everything after it is an image file, even a name starting with -'],
     ['--help, -h', 'this help'],
   ]);
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, files: [] };
+  const args: Args = { json: false, number: false, files: [] };
   const addFile = (file: string) => args.files.push(file);
   eachArgument(
     argv,
     (arg, value) => {
       if (arg === '--model') args.model = value();
       else if (arg === '--json') args.json = true;
+      else if (arg === '--number') args.number = true;
       else if (arg === '--help' || arg === '-h') {
         console.log(USAGE());
         process.exit(0);
@@ -123,6 +131,17 @@ async function main(argv: string[]): Promise<number> {
   const ready = args.model === undefined ? await loadOrTrainBestCnn({ log: note }) : await loadGivenModel(args.model);
   const modelSource = args.model ?? displayPath(ready.dir);
   try {
+    if (args.number) {
+      checkDigitClassifier(ready.model, modelSource);
+      for (const file of filesToRead(readable)) {
+        const given = args.files[next++];
+        const ok = await printNumber(ready.model, file, given, args.json);
+        if (!ok) failures++;
+        printRefused();
+        if (process.memoryUsage().arrayBuffers > GARBAGE_LIMIT_BYTES) collectGarbage();
+      }
+      return failures > 0 ? 1 : 0;
+    }
     // recogniseEach yields one result per file, in order, as soon as it is known; nothing is kept.
     for await (const result of recogniseEach(ready.model, filesToRead(readable), { modelSource })) {
       const file = args.files[next++];
@@ -142,6 +161,25 @@ async function main(argv: string[]): Promise<number> {
     ready.model.dispose();
   }
   return failures > 0 ? 1 : 0;
+}
+
+/** Reads the number in one file and prints it (the file as the user gave it); false when the file could not be read or holds no ink. */
+async function printNumber(model: ReadyCnn['model'], file: string, given: string, json: boolean): Promise<boolean> {
+  let reading: NumberReading;
+  try {
+    reading = await readNumberFile(model, file);
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    printFailure(given, error.problem, json);
+    return false;
+  }
+  if (json) {
+    const digits = reading.digits.map(({ digit, confidence, box }) => ({ digit, confidence: round(confidence), box }));
+    console.log(JSON.stringify({ file: given, text: reading.text, spaced: reading.spaced, confidence: round(reading.confidence), digits }));
+  } else {
+    console.log(`${given}: ${reading.spaced} (${(100 * reading.confidence).toFixed(1)}%)`);
+  }
+  return true;
 }
 
 /** Loads the model folder the user named; errors name its files as the user would (under the folder as given). */
