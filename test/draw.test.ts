@@ -109,10 +109,11 @@ function modelInput(page: Page): Promise<number[]> {
 }
 
 /** Draws the strokes with the mouse (pressed along each polyline) and waits for the reading after the pen is lifted. */
-async function draw(page: Page, drawing: Pick<TestDrawing, 'strokes'>, options: { readonly holdLast?: boolean } = {}): Promise<void> {
-  const box = (await page.getByTestId('digit-canvas').boundingBox())!;
-  const scale = box.width / DRAWING_CANVAS_SIZE;
-  const at = (point: { x: number; y: number }) => [box.x + point.x * scale, box.y + point.y * scale] as const;
+async function draw(page: Page, drawing: Pick<TestDrawing, 'strokes'>, options: { readonly holdLast?: boolean; readonly offsetX?: number } = {}): Promise<void> {
+  const canvas = page.getByTestId('digit-canvas');
+  const box = (await canvas.boundingBox())!;
+  const scale = box.width / Number(await canvas.getAttribute('width'));
+  const at = (point: { x: number; y: number }) => [box.x + (point.x + (options.offsetX ?? 0)) * scale, box.y + point.y * scale] as const;
   for (const [index, stroke] of drawing.strokes.entries()) {
     await page.mouse.move(...at(stroke[0]));
     await page.mouse.down();
@@ -434,6 +435,25 @@ if (browserTestsSkipped()) {
       const manifest = JSON.parse(await fs.readFile(path.join(site, 'models.json'), 'utf8')) as { models: { id: string }[] };
       expect(manifest.models.map((model) => model.id)).toEqual(['best-cnn', 'quick/best-cnn']);
       expect((await fs.readdir(work)).filter((name) => name.startsWith('.site'))).toEqual([]);
+    });
+
+    test('in number mode the area is three digits wide and the page reads the whole number', async () => {
+      await openPage(page, drawServer.url);
+      await page.getByTestId('mode-number').check();
+      expect(await page.getByTestId('digit-canvas').getAttribute('width')).toBe(String(3 * DRAWING_CANVAS_SIZE));
+      // Three of the small, off-centre drawings of round 2, one per third of the area.
+      const read: string[] = [];
+      for (const digits of [[14, 12, 17], [11, 19, 10]]) {
+        await clear(page);
+        for (const [third, index] of digits.entries()) await draw(page, drawings[index], { offsetX: third * DRAWING_CANVAS_SIZE });
+        const { digit, confidence } = await answer(page);
+        expect(confidence).toMatch(/^\d{1,3}\.\d%$/);
+        read.push(digit.replace(/ /g, ''));
+        expect(await page.locator('[data-testid="number-digits"] li').count()).toBe(digit.replace(/ /g, '').length);
+      }
+      expect(read).toEqual(['427', '190']);
+      await page.getByTestId('mode').locator('input[value="digit"]').check();
+      expect(await page.getByTestId('digit-canvas').getAttribute('width')).toBe(String(DRAWING_CANVAS_SIZE));
     });
 
     test('the page logged no errors to the console', () => {

@@ -45,6 +45,13 @@ export class DrawingPad {
     return !this.used;
   }
 
+  /** Changes the drawing area's size in canvas pixels (the drawing is cleared). */
+  resize(width: number, height: number): void {
+    this.canvas.width = width;
+    this.canvas.height = height;
+    this.clear();
+  }
+
   /** White paper again. */
   clear(): void {
     this.context.fillStyle = '#ffffff';

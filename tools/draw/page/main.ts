@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import {
   checkDigitClassifier, DataFileError, type GrayImage, predictedLabels, predictProbabilities, preprocessDigit, type PreprocessedDigit, type PreprocessSteps,
+  readNumber,
 } from '../../../lib/browser';
 import { describeModel, type DrawManifest, type DrawModelEntry, modelDetails, MODELS_MANIFEST } from '../site-manifest';
 import { DrawingPad } from './drawing-pad';
@@ -49,7 +50,12 @@ const ui = {
   stepsGrid: element<HTMLElement>('steps-grid'),
   modelChoice: element<HTMLSelectElement>('model-choice'),
   modelInfo: element<HTMLElement>('model-info'),
+  numberDigits: element<HTMLOListElement>('number-digits'),
 };
+
+/** The drawing area's size in each mode: a square for one digit, three squares side by side for a number. */
+const AREA = { digit: [280, 280], number: [840, 280] } as const;
+let mode: keyof typeof AREA = 'digit';
 
 const bars = new ProbabilityBars(element('probabilities'));
 let model: tfl.LayersModel | undefined;
@@ -81,6 +87,7 @@ function showNothing(): void {
   bars.show(undefined);
   paintGray(ui.modelInput, 28, 28, new Uint8Array(28 * 28));
   ui.stepsGrid.replaceChildren();
+  ui.numberDigits.replaceChildren();
 }
 
 function clearAll(): void {
@@ -116,6 +123,7 @@ async function readOnce(): Promise<void> {
   const current = generation;
   const source = photo?.name ?? 'drawing';
   const gray: GrayImage = photo?.gray ?? pad.grayImage();
+  if (mode === 'number') return readNumberOnce(gray, source, current);
   let prepared: PreprocessedDigit;
   try {
     prepared = preprocessDigit(gray, { source });
@@ -134,6 +142,41 @@ async function readOnce(): Promise<void> {
   ui.confidence.textContent = `${(100 * probabilities[digit]).toFixed(1)}%`;
   bars.show(probabilities, digit);
   paintGray(ui.modelInput, 28, 28, prepared.pixels);
+  showSteps();
+}
+
+/** Reads the picture as a number (chapter 08): the digits as text, each digit's confidence, and their 28x28 inputs side by side. */
+async function readNumberOnce(gray: GrayImage, source: string, current: number): Promise<void> {
+  if (!model) return;
+  let result;
+  try {
+    result = await readNumber(model, gray, { source });
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    showNothing();
+    if (photo) say(error.message);
+    return;
+  }
+  if (current !== generation) return;
+  shown = result.digits[result.digits.length - 1]?.prepared;
+  ui.prediction.textContent = result.spaced;
+  ui.confidence.textContent = `${(100 * result.confidence).toFixed(1)}%`;
+  ui.numberDigits.replaceChildren(
+    ...result.digits.map((digit) => {
+      const item = document.createElement('li');
+      const value = document.createElement('b');
+      value.textContent = String(digit.digit);
+      item.append(value, `${(100 * digit.confidence).toFixed(1)}%`);
+      return item;
+    }),
+  );
+  // The digits' 28x28 inputs side by side.
+  const count = result.digits.length;
+  const strip = new Uint8Array(28 * 28 * count);
+  result.digits.forEach((digit, d) => {
+    for (let row = 0; row < 28; row++) strip.set(digit.prepared.pixels.subarray(row * 28, row * 28 + 28), row * 28 * count + d * 28);
+  });
+  paintGray(ui.modelInput, 28 * count, 28, strip);
   showSteps();
 }
 
@@ -262,6 +305,15 @@ ui.savePng.addEventListener('click', () => {
   );
 });
 ui.steps.addEventListener('toggle', () => showSteps());
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="mode"]')) {
+  radio.addEventListener('change', () => {
+    if (!radio.checked) return;
+    mode = radio.value === 'number' ? 'number' : 'digit';
+    document.body.classList.toggle('number-mode', mode === 'number');
+    clearAll();
+    pad.resize(AREA[mode][0], AREA[mode][1]);
+  });
+}
 
 start().catch((error: unknown) => {
   say(error instanceof Error ? error.message : String(error));
