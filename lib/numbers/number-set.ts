@@ -14,6 +14,7 @@
  */
 import type { DigitSet } from '../data/digit-set';
 import { SeededRandom } from '../base/random';
+import { inkBox } from '../handwriting/crop';
 import type { GrayImage } from '../handwriting/gray-image';
 
 // Math's functions as module locals: the loops below run per pixel, and in a
@@ -387,21 +388,9 @@ function drawGlyph(digits: DigitSet, index: number, style: NumberStyle, random: 
   const { rows, cols } = digits;
   const size = rows * cols;
   const source = digits.images.subarray(index * size, (index + 1) * size);
-  let x0 = cols;
-  let x1 = -1;
-  let y0 = rows;
-  let y1 = -1;
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < cols; x++) {
-      if (source[y * cols + x] > SOLID_SOURCE) {
-        x0 = min(x0, x);
-        x1 = max(x1, x);
-        y0 = min(y0, y);
-        y1 = y;
-      }
-    }
-  }
-  if (x1 < 0) return BLANK;
+  const sourceBox = inkBox({ width: cols, height: rows, pixels: Float32Array.from(source) }, SOLID_SOURCE);
+  if (!sourceBox) return BLANK;
+  const [x0, x1, y0, y1] = [sourceBox.x, sourceBox.x + sourceBox.width - 1, sourceBox.y, sourceBox.y + sourceBox.height - 1];
   const scale = height / (y1 - y0 + 1);
   const scaledWidth = (x1 - x0 + 1) * scale;
   const pad = 2;
@@ -430,24 +419,11 @@ function drawGlyph(digits: DigitSet, index: number, style: NumberStyle, random: 
       full[v * w + u] = clamp((value - INK_RAMP[0]) / (INK_RAMP[1] - INK_RAMP[0]), 0, 1);
     }
   }
-  // The ink box (visible ink), and the halo's extent around it.
-  let left = w;
-  let right = -1;
-  let top = h;
-  let bottom = -1;
-  for (let v = 0; v < h; v++) {
-    for (let u = 0; u < w; u++) {
-      if (full[v * w + u] >= INK_LEVEL) {
-        left = min(left, u);
-        right = max(right, u);
-        top = min(top, v);
-        bottom = v;
-      }
-    }
-  }
-  if (right < 0) return BLANK;
-  const width = right - left + 1;
-  const boxHeight = bottom - top + 1;
+  // The ink box (visible ink: coverage at least INK_LEVEL). No float32 lies strictly between
+  // INK_LEVEL - 1e-8 and INK_LEVEL, so "above INK_LEVEL - 1e-8" is exactly "at least INK_LEVEL".
+  const box = inkBox({ width: w, height: h, pixels: full }, INK_LEVEL - 1e-8);
+  if (!box) return BLANK;
+  const { x: left, y: top, width, height: boxHeight } = box;
   const leftmost = new Int32Array(boxHeight).fill(-1);
   const rightmost = new Int32Array(boxHeight).fill(-1);
   for (let v = 0; v < boxHeight; v++) {
