@@ -16,8 +16,8 @@ import { describeValue, type ExerciseSet, expectThat, given, givenFunction, give
 /** The angles exercise 07.4 turns the picture by. */
 export const ROTATION_ANGLES: readonly number[] = Array.from({ length: 13 }, (_, i) => 15 * i);
 
-/** Runs `use` with the best CNN of the current profile (loaded quietly) and frees it afterwards. */
-async function withBestCnn<T>(use: (model: tfl.LayersModel) => Promise<T>): Promise<T> {
+/** Runs `use` with the best CNN of the current profile (loaded quietly) and frees it afterwards (chapter 08's checks use it too). */
+export async function withBestCnn<T>(use: (model: tfl.LayersModel) => Promise<T>): Promise<T> {
   const cnn = await loadOrTrainBestCnn({ log: () => undefined });
   try {
     return await use(cnn.model);

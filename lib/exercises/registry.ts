@@ -9,11 +9,12 @@ import { CHAPTER_04_EXERCISES } from './chapter-04';
 import { CHAPTER_05_EXERCISES } from './chapter-05';
 import { CHAPTER_06_EXERCISES } from './chapter-06';
 import { CHAPTER_07_EXERCISES } from './chapter-07';
+import { CHAPTER_08_EXERCISES } from './chapter-08';
 import { type Exercise, type ExerciseSet, NotAttempted, type Verdict, WrongAnswer } from './exercise';
 
 const CHAPTERS: readonly ExerciseSet[] = [
   CHAPTER_01_EXERCISES, CHAPTER_02_EXERCISES, CHAPTER_03_EXERCISES, CHAPTER_04_EXERCISES,
-  CHAPTER_05_EXERCISES, CHAPTER_06_EXERCISES, CHAPTER_07_EXERCISES,
+  CHAPTER_05_EXERCISES, CHAPTER_06_EXERCISES, CHAPTER_07_EXERCISES, CHAPTER_08_EXERCISES,
 ];
 
 /**
