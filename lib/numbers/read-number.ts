@@ -12,7 +12,7 @@ import { inkBox, type Box } from '../handwriting/crop';
 import type { GrayImage } from '../handwriting/gray-image';
 import { type PreprocessedDigit, preprocessDigit } from '../handwriting/preprocess';
 import type { PixelBox } from './number-set';
-import { candidateCuts, type Cut, findSegments, type InkSegment, segmentInk, type SegmentOptions, type Segmentation, segmentPicture, straightCut } from './segment';
+import { candidateCuts, type Cut, findSegments, median, type InkSegment, segmentInk, type SegmentOptions, type Segmentation, segmentPicture, straightCut } from './segment';
 
 
 /** Options of readNumber. */
@@ -121,13 +121,6 @@ function shapeCost(digit: number, width: number, height: number, digitHeight: nu
   const aspect = width / Math.max(height, 0.75 * digitHeight);
   const [low, high] = MNIST_ASPECT[digit];
   return steepness * (Math.max(0, aspect - high - slack) + Math.max(0, low - slack - aspect));
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /**

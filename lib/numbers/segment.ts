@@ -73,7 +73,8 @@ function rowOverlap(a: Box, b: Box): number {
   return Math.min(bottom(a), bottom(b)) - Math.max(a.y, b.y);
 }
 
-function median(values: readonly number[]): number {
+/** The median of some numbers (0 for none); also used by read-number.ts. */
+export function median(values: readonly number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
