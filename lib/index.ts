@@ -128,6 +128,15 @@ export {
   type GapKind, type PixelBox, type NumberSample, type NumberSetOptions, type NumberStyle, type NumberImageOptions, type NumberImage,
 } from './numbers/number-set';
 export { editDistance, scoreNumbers, type NumberScore } from './numbers/number-score';
+export { numberPieces, type NumberPieces, type NumberPiece, type SegmentPlan } from './numbers/pieces';
+export { checkPieces, NOT_A_DIGIT, PIECE_CLASSES, type PieceCheck } from './numbers/piece-checker';
+export { labelPieces, pieceCheckerSet, type PieceSet, type PieceLabelOptions } from './numbers/piece-set';
+export {
+  buildPieceChecker, trainPieceChecker, loadPieceChecker, loadOrTrainPieceChecker, PIECE_CHECKER_LAYERS,
+  type PieceCheckerOptions, type TrainedPieceChecker, type ReadyPieceChecker,
+} from './train/piece-checker';
+export { pieceCheckerDir } from './base/paths';
+export { outputClassesOf } from './models/input-layout';
 export { segmentationFigure, grayImageToPng, type SegmentationFigureOptions, type SegmentationLayer } from './numbers/segmentation-figure';
 export { numberScoresFigure, type NamedNumberScore } from './numbers/scores-figure';
 

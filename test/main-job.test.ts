@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { loadModel } from '../lib/models/persist';
+import { loadPieceChecker } from '../lib/train/piece-checker';
 import type { ResultsFile } from '../lib/reports/results';
 import { userPath } from '../tools/args';
 
@@ -60,14 +61,18 @@ test('npm start (quick profile) trains every architecture and writes results, mo
       const png = await fs.readFile(path.join(out, 'figures', `${name}.png`));
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     }
-    // Every model saved, and the most accurate CNN copied to best-cnn/.
-    expect((await fs.readdir(models)).sort()).toEqual([...ALL, 'best-cnn'].sort());
+    // Every model saved, the most accurate CNN copied to best-cnn/, and chapter 08's piece checker trained.
+    expect((await fs.readdir(models)).sort()).toEqual([...ALL, 'best-cnn', 'piece-checker'].sort());
+    expect(stdout).toMatch(/\d+ whole digits and \d+ wrong pieces cut from 40 numbers, with the 2000 training digits: held-out accuracy \d+\.\d\d%/);
     await tf.setBackend('cpu');
     const best = await loadModel(path.join(models, 'best-cnn'), { expectInputShape: [28, 28, 1] });
     const cnnResults = results.models.filter((m) => ['lenet5', 'cnn-32-64-64', 'cnn-simple', 'cnn-larger'].includes(m.name));
     const bestAccuracy = Math.max(...cnnResults.map((m) => m.testAccuracy));
     expect(best.metadata.architecture).toBe(cnnResults.find((m) => m.testAccuracy === bestAccuracy)!.name);
     best.model.dispose();
+    const checker = await loadPieceChecker(path.join(models, 'piece-checker'));
+    expect(checker.metadata).toMatchObject({ architecture: 'piece-checker', profile: 'quick', perKind: 10, epochs: 1, digits: 2000 });
+    checker.model.dispose();
 
     const grid = await fs.readFile(path.join(out, 'figures', 'mnist-first-training-images.svg'), 'utf8');
     expect(grid).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -90,6 +95,7 @@ test('npm start (quick profile) trains every architecture and writes results, mo
       env: { ...process.env, MNIST_BACKEND: 'wasm' },
     });
     expect(partial.stdout).toContain('Training mlp-256-128-64');
+    expect(partial.stdout).not.toContain('piece checker'); // a partial run trains only what --arch names
     const after = JSON.parse(await fs.readFile(path.join(out, 'results.json'), 'utf8')) as ResultsFile;
     expect(after.models.map((m) => m.name).sort()).toEqual([...ALL].sort());
     const compared = await fs.readFile(path.join(out, 'figures', 'models-compared.svg'), 'utf8');

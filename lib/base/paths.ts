@@ -94,6 +94,15 @@ export function bestCnnDir(profileName = 'full'): string {
 }
 
 /**
+ * The folder of the piece checker that chapter 08 and `predict --number` use (models/piece-checker/ for the full profile).
+ *
+ * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
+ */
+export function pieceCheckerDir(profileName = 'full'): string {
+  return path.join(modelsDirFor(profileName), 'piece-checker');
+}
+
+/**
  * A cache folder for derived facts (which files' checksums were verified):
  * `<project>/.cache/mnist-ts`. Never inside node_modules, which a reinstall wipes.
  */

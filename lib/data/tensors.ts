@@ -60,6 +60,8 @@ export interface TensorOptions {
   readonly layout?: InputLayout;
   /** How pixels become inputs; default `unit` (divided by 255). */
   readonly scaling?: PixelScaling;
+  /** How many classes the one-hot targets have; default 10 (the digits). Chapter 08's piece checker has 11. */
+  readonly classes?: number;
 }
 
 /**
@@ -69,10 +71,10 @@ export interface TensorOptions {
  * Introduced in chapter 02 (Histograms and normalisation, notebooks/02-histograms-and-normalisation.ipynb).
  */
 export function toTensors(set: DigitSet, options: TensorOptions = {}): TensorPair {
-  const { layout = 'flat', scaling = 'unit' } = options;
+  const { layout = 'flat', scaling = 'unit', classes = NUM_CLASSES } = options;
   const shape = layout === 'flat' ? [set.count, pixelsPerImage(set)] : [set.count, set.rows, set.cols, 1];
   return {
     xs: tf.tensor(scalePixels(set.images, scaling), shape, 'float32'),
-    ys: tf.tensor2d(oneHot(set.labels), [set.count, NUM_CLASSES], 'float32'),
+    ys: tf.tensor2d(oneHot(set.labels, classes), [set.count, classes], 'float32'),
   };
 }

@@ -15,11 +15,13 @@ export interface CnnOptions extends BuildOptions {
   readonly defaultOptimizer?: BuildOptions['optimizer'];
   /** Rate of every dropout layer, replacing the rates in the layer list; must be in [0, 1). */
   readonly dropout?: number;
+  /** How many classes the softmax output has; default 10 (the digits). Chapter 08's piece checker uses 11. */
+  readonly classes?: number;
 }
 
 /**
  * A convolutional classifier for 28x28x1 images: the given layers, a flatten
- * before the first dense layer, and a 10-way softmax output. Weights and
+ * before the first dense layer, and a softmax output (10 classes unless `options.classes` says otherwise). Weights and
  * dropout masks are seeded from `options.seed` and each layer's position, so
  * the same seed gives the same model and the same training run.
  *
@@ -30,6 +32,8 @@ export function buildCnn(name: string, layers: readonly CnnLayer[], options: Cnn
   if (options.dropout !== undefined && !(options.dropout >= 0 && options.dropout < 1)) {
     throw new RangeError(`dropout rate must be in [0, 1), got ${options.dropout}`);
   }
+  const classes = options.classes ?? 10;
+  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`classes must be a whole number of at least 2, got ${classes}`);
   if (options.dropout !== undefined && !layers.some((layer) => 'dropout' in layer)) {
     throw new Error(`${name} has no dropout layer to set the rate of`);
   }
@@ -56,7 +60,7 @@ export function buildCnn(name: string, layers: readonly CnnLayer[], options: Cnn
     }
   });
   if (!flattened) model.add(tfl.layers.flatten({ name: 'flatten' }));
-  model.add(tfl.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: seededGlorot(seed, layers.length), name: 'output' }));
+  model.add(tfl.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: seededGlorot(seed, layers.length), name: 'output' }));
   compileClassifier(model, { optimizer: options.optimizer ?? options.defaultOptimizer, learningRate: options.learningRate });
   return model;
 }

@@ -14,3 +14,19 @@ export function inputLayoutOf(model: tfl.LayersModel): InputLayout {
   if (shape.length === 2 && shape[1] === 784) return 'flat';
   throw new Error(`model ${model.name} takes inputs of shape [${shape.join(', ')}], not 28x28x1 images or 784 pixels`);
 }
+
+/**
+ * How many classes a classifier's output has (its last dimension): 10 for
+ * the digit classifiers, 11 for chapter 08's piece checker. Training and
+ * evaluation size their one-hot targets by it.
+ *
+ * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
+ */
+export function outputClassesOf(model: tfl.LayersModel): number {
+  const shape = model.outputs[0].shape;
+  const classes = shape[shape.length - 1];
+  if (model.outputs.length !== 1 || shape.length !== 2 || classes === null || classes < 2) {
+    throw new Error(`model ${model.name} has output shape [${shape.join(', ')}], not [null, classes] with at least two classes`);
+  }
+  return classes;
+}

@@ -8,11 +8,13 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { DataFileError } from '../base/errors';
 import { NUM_CLASSES } from '../data/digit-set';
 import { predictProbabilities, predictedLabels } from '../evaluation/predict';
-import { inkBox, type Box } from '../handwriting/crop';
+import type { Box } from '../handwriting/crop';
 import type { GrayImage } from '../handwriting/gray-image';
-import { type PreprocessedDigit, preprocessDigit } from '../handwriting/preprocess';
+import type { PreprocessedDigit } from '../handwriting/preprocess';
 import type { PixelBox } from './number-set';
-import { candidateCuts, type Cut, findSegments, median, type InkSegment, segmentInk, type SegmentOptions, type Segmentation, segmentPicture, straightCut } from './segment';
+import { numberPieces } from './pieces';
+import { checkPieces } from './piece-checker';
+import { type Cut, median, type InkSegment, type SegmentOptions, type Segmentation } from './segment';
 
 
 /** Options of readNumber. */
@@ -31,6 +33,15 @@ export interface ReadNumberOptions extends SegmentOptions {
    * default 2 (a factor of e^2, about 7.4, in how sure the classifier must be).
    */
   readonly countWeight?: number;
+  /**
+   * A piece checker (loadOrTrainPieceChecker): a model that tells a whole
+   * digit from a piece cut wrongly (half a digit, two touching digits). Each
+   * piece is then worth the checker's probability that it is one whole digit
+   * times its digit's probability, and the digit probabilities are the
+   * classifier's and the checker's multiplied and renormalised. Default none:
+   * the classifier's probability alone.
+   */
+  readonly pieceChecker?: tfl.LayersModel;
 }
 
 /** One digit of a number as read. */
@@ -67,38 +78,6 @@ export interface NumberReading {
   readonly splits: readonly SegmentSplit[];
 }
 
-/** The cuts a segment may be cut at, its two ends included, left to right. */
-function boundaries(segment: InkSegment, candidates: readonly Cut[]): Cut[] {
-  return [straightCut(segment, segment.box.x), ...candidates, straightCut(segment, segment.box.x + segment.box.width)];
-}
-
-/** Every piece between two boundaries (indices i < j) whose starting columns are at least `minWidth` and at most `maxWidth` apart, and the whole segment (a thin 1 may be narrower). */
-function pieceSpans(bounds: readonly Cut[], minWidth: number, maxWidth: number): (readonly [number, number])[] {
-  const spans: (readonly [number, number])[] = [];
-  for (let i = 0; i < bounds.length; i++) {
-    for (let j = i + 1; j < bounds.length; j++) {
-      const width = bounds[j].start - bounds[i].start;
-      if ((i === 0 && j === bounds.length - 1) || (width >= minWidth && width <= maxWidth)) spans.push([i, j]);
-    }
-  }
-  return spans;
-}
-
-/** The piece of a segment between two columns, prepared as one digit; undefined when it holds no ink. */
-function preparePiece(segmentation: Segmentation, segment: InkSegment, [left, right]: readonly [Cut, Cut], source: string): { prepared: PreprocessedDigit; box: Box } | undefined {
-  const ink = segmentInk(segmentation, segment, left, right);
-  const box = inkBox(ink.image);
-  if (!box) return undefined;
-  try {
-    const picture = segmentPicture(segmentation, segment, left, right, Math.round(0.25 * segmentation.digitHeight));
-    const prepared = preprocessDigit(picture, { invert: false, source });
-    return { prepared, box: { x: ink.left + box.x, y: ink.top + box.y, width: box.width, height: box.height } };
-  } catch (error) {
-    if (error instanceof DataFileError) return undefined;
-    throw error;
-  }
-}
-
 /**
  * How wide each digit is for its height in MNIST: the 5% and 95% quantiles
  * of width / height of the ink of each class, measured on the 60,000
@@ -129,7 +108,9 @@ function shapeCost(digit: number, width: number, height: number, digitHeight: nu
  * (findSegments), cuts each segment into the digits the model is surest of
  * (among the cuts at minima of its ink profile, candidateCuts), prepares each
  * digit exactly as preprocessDigit prepares a photo of one, and classifies
- * them all at once. A gap more than twice the usual gap between digits and
+ * them all at once; with `options.pieceChecker` the checker judges every
+ * piece too, so a piece that is not one whole digit loses however sure the
+ * classifier is of it. A gap more than twice the usual gap between digits and
  * wider than 60% of a digit's height is a space in `spaced`. Throws a
  * DataFileError naming `options.source` when the picture holds no ink.
  *
@@ -137,35 +118,31 @@ function shapeCost(digit: number, width: number, height: number, digitHeight: nu
  */
 export async function readNumber(model: tfl.LayersModel, image: GrayImage, options: ReadNumberOptions = {}): Promise<NumberReading> {
   const source = options.source ?? 'image';
-  if (image.width === 0 || image.height === 0) throw new DataFileError(source, `empty image (${image.width}x${image.height} pixels)`);
-  const segmentation = findSegments(image, options);
-  if (segmentation.segments.length === 0) throw new DataFileError(source, 'no ink found: the picture is blank');
+  const { segmentation, plans, pieces } = numberPieces(image, options);
   const height = segmentation.digitHeight;
-  const minWidth = 0.2 * height;
   const countWeight = options.countWeight ?? 2;
   const typicalWidth = options.typicalWidth ?? 0.6;
 
-  // Every segment's possible cuts, and every piece between two of them that could be one digit.
-  const plans = segmentation.segments.map((segment) => {
-    const candidates = segment.box.width >= 2 * minWidth ? candidateCuts(segmentation, segment, minWidth, Math.ceil(segment.box.width / (0.25 * height)) + 2) : [];
-    const bounds = boundaries(segment, candidates);
-    return { segment, candidates, bounds, spans: pieceSpans(bounds, minWidth, 1.5 * height) };
-  });
-  const pieces = new Map<string, { prepared: PreprocessedDigit; box: Box } | undefined>();
-  const key = (segment: number, [i, j]: readonly [number, number]) => `${segment}:${i}:${j}`;
-  plans.forEach((plan, s) => {
-    for (const span of plan.spans) pieces.set(key(s, span), preparePiece(segmentation, plan.segment, [plan.bounds[span[0]], plan.bounds[span[1]]], source));
-  });
-
-  // All pieces through the model in one batch.
-  const ready = [...pieces.entries()].filter((entry): entry is [string, { prepared: PreprocessedDigit; box: Box }] => entry[1] !== undefined);
-  const images = new Uint8Array(ready.length * 784);
-  ready.forEach(([, piece], i) => images.set(piece.prepared.pixels, i * 784));
-  const probabilities = await predictProbabilities(model, { images, count: ready.length, rows: 28, cols: 28 });
+  // All pieces through the model in one batch (and through the piece checker, when there is one).
+  const images = new Uint8Array(pieces.length * 784);
+  pieces.forEach((piece, i) => images.set(piece.prepared.pixels, i * 784));
+  const batch = { images, count: pieces.length, rows: 28, cols: 28 };
+  const probabilities = await predictProbabilities(model, batch);
+  const checked = options.pieceChecker ? await checkPieces(options.pieceChecker, batch) : undefined;
+  if (checked) {
+    // Two opinions of each digit: the classifier's and the checker's (itself trained on pieces like these), multiplied and renormalised.
+    for (let i = 0; i < pieces.length; i++) {
+      let sum = 0;
+      for (let d = 0; d < NUM_CLASSES; d++) sum += probabilities[i * NUM_CLASSES + d] *= checked.digits[i * NUM_CLASSES + d];
+      for (let d = 0; d < NUM_CLASSES; d++) probabilities[i * NUM_CLASSES + d] /= sum || 1;
+    }
+  }
+  const whole = checked?.whole;
   const labels = predictedLabels(probabilities);
-  const read = new Map(ready.map(([name, piece], i) => {
+  const key = (segment: number, [i, j]: readonly [number, number]) => `${segment}:${i}:${j}`;
+  const read = new Map(pieces.map((piece, i) => {
     const row = Array.from(probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES));
-    return [name, { ...piece, digit: labels[i], confidence: row[labels[i]], probabilities: row }] as const;
+    return [key(piece.segment, piece.span), { ...piece, digit: labels[i], confidence: row[labels[i]], probabilities: row, whole: whole?.[i] ?? 1 }] as const;
   }));
 
   // Each segment read the way whose digits are surest together: the best path through its cuts
@@ -181,7 +158,7 @@ export async function readNumber(model: tfl.LayersModel, image: GrayImage, optio
     for (const span of [...plan.spans].sort((a, b) => a[1] - b[1] || a[0] - b[0])) {
       const piece = read.get(key(s, span));
       if (!piece) continue;
-      const gain = Math.log(Math.max(piece.confidence, 1e-12)) - shapeCost(piece.digit, piece.box.width, piece.box.height, height);
+      const gain = Math.log(Math.max(piece.confidence, 1e-12)) + Math.log(Math.max(piece.whole, 1e-12)) - shapeCost(piece.digit, piece.box.width, piece.box.height, height);
       for (let k = 1; k <= most; k++) {
         const before = best[span[0]][k - 1].score;
         if (before === -Infinity) continue;

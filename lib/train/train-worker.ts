@@ -16,6 +16,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { useBestBackend, type BackendName } from '../backend/select';
 import { type DigitSet, selectImages } from '../data/digit-set';
 import { toTensors } from '../data/tensors';
+import { outputClassesOf } from '../models/input-layout';
 import { SeededDropout, type SeededDropoutArgs } from '../models/seeded-dropout';
 import { COMMAND, CORRECT, DONE, GENERATION, SHARD_COUNT, SHARD_START, STOP, type WorkerMessage, type WorkerSetup, workerSlot } from './parallel-protocol';
 import { copyTensorsInto, shardGradients } from './shard-step';
@@ -66,6 +67,7 @@ async function main(setup: WorkerSetup): Promise<void> {
   if (JSON.stringify(shapes) !== JSON.stringify(setup.shapes)) {
     throw new Error(`the model built from its topology has weights ${JSON.stringify(shapes)}, the main thread's ${JSON.stringify(setup.shapes)}`);
   }
+  const classes = outputClassesOf(model);
   const { pixels, labels, count, rows, cols } = setup.images;
   const set: DigitSet = { images: new Uint8Array(pixels), labels: new Uint8Array(labels), count, rows, cols };
   const control = new Int32Array(setup.control);
@@ -93,7 +95,7 @@ async function main(setup: WorkerSetup): Promise<void> {
         fresh.dispose();
         offset += variable.size;
       }
-      const shardRows = toTensors(selectImages(set, indices.subarray(start, start + rowsInShard)), { layout: setup.layout, scaling: setup.scaling });
+      const shardRows = toTensors(selectImages(set, indices.subarray(start, start + rowsInShard)), { layout: setup.layout, scaling: setup.scaling, classes });
       const result = shardGradients(model, shardRows.xs, shardRows.ys);
       copyTensorsInto(gradients, result.gradients);
       tf.dispose([shardRows.xs, shardRows.ys, ...result.gradients]);

@@ -4,7 +4,7 @@ import { type DigitSet, splitValidation } from '../data/digit-set';
 import { type InputLayout, type PixelScaling, type TensorPair, toTensors } from '../data/tensors';
 import { SeededRandom } from '../base/random';
 import type { PredictOptions } from '../evaluation/predict';
-import { inputLayoutOf } from '../models/input-layout';
+import { inputLayoutOf, outputClassesOf } from '../models/input-layout';
 import type { EpochRecord, TrainingProgress } from '../types/training';
 import { ShardWorkers } from './parallel';
 import { countCorrect, gatherRows, meanCrossEntropy } from './shard-step';
@@ -157,7 +157,7 @@ export async function trainModel(model: tfl.LayersModel, images: DigitSet, optio
   if (workers > 1 && !splits) {
     throw new Error(`trainModel: training in ${workers} threads needs the wasm or cpu backend, not ${tf.getBackend()} (pass workers: 1)`);
   }
-  const all = toTensors(train, { layout, scaling: options.scaling });
+  const all = toTensors(train, { layout, scaling: options.scaling, classes: outputClassesOf(model) });
   const batches = Math.ceil(train.count / options.batchSize);
   const history: EpochRecord[] = [];
   let best: { epoch: number; accuracy: number; weights: WeightSnapshot } | undefined;
@@ -248,7 +248,7 @@ export interface Evaluation {
  */
 export async function evaluateModel(model: tfl.LayersModel, set: DigitSet, options: PredictOptions = {}): Promise<Evaluation> {
   const { inputLayout = inputLayoutOf(model), scaling = 'unit', batchSize = 1000 } = options;
-  const { xs, ys } = toTensors(set, { layout: inputLayout, scaling });
+  const { xs, ys } = toTensors(set, { layout: inputLayout, scaling, classes: outputClassesOf(model) });
   let lossSum = 0;
   let accuracySum = 0;
   try {

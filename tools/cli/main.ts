@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import {
   type Architecture, ARCHITECTURE_LIST, architectureByName, BACKEND_ENV, bestByTestAccuracy, comparisonTable, currentProfile, displayPath, labelCounts, loadMnist,
   loadModel, mnistForProfile, modelsDirFor, parseBackendName, type Profile, profileByName, readResults, recordResult, reportsDirFor, saveModel,
-  saveRun, showProgress, trainArchitecture, useBestBackend,
+  saveRun, showProgress, trainArchitecture, trainPieceChecker, useBestBackend,
 } from '@mnist-ts/lib';
 import { eachArgument, exitWithError, parseValue, usage, UsageError, userPath } from '../args';
 import { drawReportFigures } from '../report-figures';
@@ -24,20 +24,22 @@ interface Args {
   models?: string;
   /** Architectures to train; default all of them. */
   architectures: Architecture[];
+  /** Train chapter 08's piece checker too: in a whole run, not in a partial one (--arch). */
+  pieceChecker: boolean;
 }
 
 const HELP = () =>
   usage('start', '[options]', [
     ['--profile quick|full', 'how much data and how many epochs (default: MNIST_PROFILE, else full)'],
     ['--backend NAME', 'tensorflow, wasm, wasm-stock or cpu (default: MNIST_BACKEND, else the fastest available)'],
-    ['--arch NAME[,NAME...]', `architectures to train (default: all): ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')}`],
+    ['--arch NAME[,NAME...]', `architectures to train (default: all, and chapter 08's piece checker): ${ARCHITECTURE_LIST.map((a) => a.name).join(', ')}`],
     ['--out DIR', 'folder for results.json and figures/ (default: reports/, reports/quick/ in the quick profile)'],
     ['--models DIR', 'folder for the trained models (default: models/, models/quick/ in the quick profile)'],
     ['--help, -h', 'this help'],
   ]);
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { architectures: [...ARCHITECTURE_LIST] };
+  const args: Args = { architectures: [...ARCHITECTURE_LIST], pieceChecker: true };
   let chosen: Architecture[] | undefined;
   eachArgument(argv, (flag, value) => {
     if (flag === '--profile') args.profile = parseProfile(value());
@@ -50,7 +52,7 @@ function parseArgs(argv: string[]): Args {
       process.exit(0);
     } else throw new UsageError(`unknown option ${flag}`);
   });
-  if (chosen) args.architectures = chosen;
+  if (chosen) [args.architectures, args.pieceChecker] = [chosen, false];
   return args;
 }
 
@@ -137,6 +139,22 @@ async function main(argv: string[]): Promise<void> {
       loaded.model.dispose();
     }
     console.log(`Best CNN by test accuracy: ${best.name}, saved to ${displayPath(bestDir)}/`);
+  }
+  if (args.pieceChecker) {
+    step("Training the piece checker of chapter 08 (whole digit or not, on pieces of numbers made of training digits)");
+    const trained = await trainPieceChecker(data.train, { profile, progress: showProgress() });
+    try {
+      const { metadata } = trained;
+      const checkerDir = path.join(models, 'piece-checker');
+      await saveModel(trained.model, checkerDir, metadata);
+      console.log(
+        `  ${String(metadata.wholePieces)} whole digits and ${String(metadata.wrongPieces)} wrong pieces cut from ${4 * Number(metadata.perKind)} numbers, ` +
+          `with the ${data.train.count} training digits: held-out accuracy ${(100 * Number(metadata.validationAccuracy)).toFixed(2)}%, ` +
+          `${trained.training.seconds.toFixed(1)} s; saved to ${displayPath(checkerDir)}/`,
+      );
+    } finally {
+      trained.model.dispose();
+    }
   }
   if (recorded.length > 0) {
     step('Comparison');

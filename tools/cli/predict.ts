@@ -3,7 +3,8 @@
  * Recognises handwritten digits in image files with a trained model. Usage:
  *   npm run -s predict -- [--model DIR] [--json] [--number] [--] <image...>  (--help for more)
  * With --number each image holds a whole number (several digits in a line),
- * read with readNumber (chapter 08) instead of one digit.
+ * read with readNumber (chapter 08) instead of one digit, with the piece
+ * checker the main job trains (models/piece-checker/) when there is one.
  * Without --model it uses the series' best CNN (models/best-cnn/), training
  * one first when there is none. Paths are taken relative to the folder the
  * command was typed in (npm's INIT_CWD), and printed as they were given.
@@ -13,11 +14,13 @@
  * with 1 when any image failed (the others are still predicted) or the model
  * does not give digit probabilities, 2 on bad usage.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import {
-  checkDigitClassifier, checkImageFile, DataFileError, displayPath, loadModel, loadOrTrainBestCnn, type NumberReading, type ReadyCnn, readNumberFile, recogniseEach, useBestBackend,
+  checkDigitClassifier, checkImageFile, currentProfile, DataFileError, displayPath, loadModel, loadOrTrainBestCnn, loadPieceChecker, type NumberReading, pieceCheckerDir,
+  type ReadyCnn, readNumberFile, recogniseEach, useBestBackend,
 } from '@mnist-ts/lib';
 import { eachArgument, exitWithError, usage, UsageError, userPath } from '../args';
 
@@ -27,6 +30,8 @@ interface Args {
   json: boolean;
   /** Each image holds a number of several digits. */
   number: boolean;
+  /** The piece checker folder as given; false with --no-checker; default the profile's, when one is saved. */
+  checker?: string | false;
   /** The image files as given. */
   files: string[];
 }
@@ -36,6 +41,8 @@ const USAGE = () =>
     ['--model DIR', 'a model folder written by saveModel (default: models/best-cnn/, trained first when missing)'],
     ['--json', 'one JSON object per line: { file, digit, confidence, probabilities } or { file, error }'],
     ['--number', 'each image holds a number (digits in a line): prints its digits; with --json { file, text, spaced, confidence, digits: [{ digit, confidence, box: [x, y, width, height] }] }'],
+    ['--checker DIR', 'with --number: the piece checker to judge the cuts with (default: models/piece-checker/ when `npm start` has trained it)'],
+    ['--no-checker', 'with --number: read with the classifier alone'],
     ['--', 'everything after it is an image file, even a name starting with -'],
     ['--help, -h', 'this help'],
   ]);
@@ -49,6 +56,8 @@ function parseArgs(argv: string[]): Args {
       if (arg === '--model') args.model = value();
       else if (arg === '--json') args.json = true;
       else if (arg === '--number') args.number = true;
+      else if (arg === '--checker') args.checker = value();
+      else if (arg === '--no-checker') args.checker = false;
       else if (arg === '--help' || arg === '-h') {
         console.log(USAGE());
         process.exit(0);
@@ -58,6 +67,7 @@ function parseArgs(argv: string[]): Args {
     addFile,
   );
   if (args.files.length === 0) throw new UsageError('no image files given');
+  if (args.checker !== undefined && !args.number) throw new UsageError(`${args.checker === false ? '--no-checker' : '--checker'} goes with --number only`);
   return args;
 }
 
@@ -133,12 +143,17 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (args.number) {
       checkDigitClassifier(ready.model, modelSource);
-      for (const file of filesToRead(readable)) {
-        const given = args.files[next++];
-        const ok = await printNumber(ready.model, file, given, args.json);
-        if (!ok) failures++;
-        printRefused();
-        if (process.memoryUsage().arrayBuffers > GARBAGE_LIMIT_BYTES) collectGarbage();
+      const pieceChecker = await numberChecker(args.checker);
+      try {
+        for (const file of filesToRead(readable)) {
+          const given = args.files[next++];
+          const ok = await printNumber(ready.model, pieceChecker, file, given, args.json);
+          if (!ok) failures++;
+          printRefused();
+          if (process.memoryUsage().arrayBuffers > GARBAGE_LIMIT_BYTES) collectGarbage();
+        }
+      } finally {
+        pieceChecker?.dispose();
       }
       return failures > 0 ? 1 : 0;
     }
@@ -164,10 +179,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Reads the number in one file and prints it (the file as the user gave it); false when the file could not be read or holds no ink. */
-async function printNumber(model: ReadyCnn['model'], file: string, given: string, json: boolean): Promise<boolean> {
+async function printNumber(model: ReadyCnn['model'], pieceChecker: ReadyCnn['model'] | undefined, file: string, given: string, json: boolean): Promise<boolean> {
   let reading: NumberReading;
   try {
-    reading = await readNumberFile(model, file);
+    reading = await readNumberFile(model, file, { pieceChecker });
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     printFailure(given, error.problem, json);
@@ -182,11 +197,27 @@ async function printNumber(model: ReadyCnn['model'], file: string, given: string
   return true;
 }
 
+/**
+ * The piece checker for --number: the folder --checker names, none with
+ * --no-checker, else the profile's saved one, or none (with a note) when
+ * the main job has not trained it yet.
+ */
+async function numberChecker(given: string | false | undefined): Promise<ReadyCnn['model'] | undefined> {
+  if (given === false) return undefined;
+  if (given !== undefined) return (await loadGivenModel(given, loadPieceChecker)).model;
+  const dir = pieceCheckerDir(currentProfile().name);
+  if (!existsSync(path.join(dir, 'model.json'))) {
+    note(`No piece checker in ${displayPath(dir)}/: reading with the classifier alone, which cuts touching digits worse (npm start trains one).`);
+    return undefined;
+  }
+  return (await loadPieceChecker(dir)).model;
+}
+
 /** Loads the model folder the user named; errors name its files as the user would (under the folder as given). */
-async function loadGivenModel(given: string): Promise<Pick<ReadyCnn, 'model' | 'dir'>> {
+async function loadGivenModel(given: string, load: (dir: string) => Promise<{ model: ReadyCnn['model'] }> = loadModel): Promise<Pick<ReadyCnn, 'model' | 'dir'>> {
   const dir = userPath(given);
   try {
-    return { model: (await loadModel(dir)).model, dir };
+    return { model: (await load(dir)).model, dir };
   } catch (error) {
     if (!(error instanceof DataFileError) || path.relative(dir, error.file).startsWith('..')) throw error;
     throw new DataFileError(path.join(given, path.relative(dir, error.file)), error.problem, { cause: error });
