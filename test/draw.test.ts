@@ -24,7 +24,7 @@ import { listSamples, type SampleFile } from '../lib/handwriting/samples';
 import { DRAWING_CANVAS_SIZE, DRAWING_PEN_WIDTH, type TestDrawing, testDrawings } from '../tools/samples/drawing-strokes';
 import { SITE_MARKER } from '../tools/draw/write-site';
 import { type Browser, browserTestsSkipped, launchBrowser, missingChromium, SKIP_BROWSER_TESTS_ENV } from './support/chromium';
-import { fullBestCnnDir } from './support/full-cnn';
+import { fullBestCnnDir, fullPieceCheckerDir } from './support/full-cnn';
 
 const run = promisify(execFile);
 const projectDir = path.join(__dirname, '..');
@@ -193,6 +193,8 @@ if (browserTestsSkipped()) {
       modelsRoot = path.join(work, 'models');
       await useBestBackend({ log: () => undefined });
       await fs.cp(await fullBestCnnDir(), path.join(modelsRoot, 'best-cnn'), { recursive: true });
+      // Chapter 08's piece checker, which the page reads numbers with (it is not offered as a digit model).
+      await fs.cp(await fullPieceCheckerDir(), path.join(modelsRoot, 'piece-checker'), { recursive: true });
       // predict reads every sample with that best CNN.
       samples = await listSamples();
       const { stdout } = await run(process.execPath, [predictCommand, '--json', ...samples.map((sample) => sample.file)], {
@@ -432,12 +434,16 @@ if (browserTestsSkipped()) {
       // The site of the previous test is replaced whole: the quick model comes in, nothing is left beside it.
       const site = path.join(work, 'site');
       await run(process.execPath, [drawCommand, '--build', site], { env: { ...process.env, MNIST_MODELS_DIR: modelsRoot } });
-      const manifest = JSON.parse(await fs.readFile(path.join(site, 'models.json'), 'utf8')) as { models: { id: string }[] };
+      const manifest = JSON.parse(await fs.readFile(path.join(site, 'models.json'), 'utf8')) as { models: { id: string }[]; checker?: { id: string; url: string } };
       expect(manifest.models.map((model) => model.id)).toEqual(['best-cnn', 'quick/best-cnn']);
+      expect(manifest.checker).toEqual({ id: 'piece-checker', url: 'models/piece-checker/model.json' });
+      expect((await fs.readdir(path.join(site, 'models', 'piece-checker'))).sort()).toEqual(['model.json', 'weights.bin']);
       expect((await fs.readdir(work)).filter((name) => name.startsWith('.site'))).toEqual([]);
     });
 
-    test('in number mode the area is three digits wide and the page reads the whole number', async () => {
+    test('in number mode the area is three digits wide and the page reads the whole number, with the piece checker', async () => {
+      const manifest = (await (await fetch(new URL('models.json', drawServer.url))).json()) as { checker?: { id: string } };
+      expect(manifest.checker?.id).toBe('piece-checker');
       await openPage(page, drawServer.url);
       await page.getByTestId('mode-number').check();
       expect(await page.getByTestId('digit-canvas').getAttribute('width')).toBe(String(3 * DRAWING_CANVAS_SIZE));

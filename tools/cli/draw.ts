@@ -12,7 +12,7 @@ import {
   displayPath, loadOrTrainBestCnn, modelsDir, profileByName, useBestBackend,
 } from '@mnist-ts/lib';
 import { eachArgument, exitWithError, usage, UsageError, userPath } from '../args';
-import { type DrawModel, findDrawModels } from '../draw/models';
+import { type DrawChecker, type DrawModel, findDrawModels } from '../draw/models';
 import { serveSite } from '../draw/server';
 import { makeSite } from '../draw/site';
 import { describeModel } from '../draw/site-manifest';
@@ -55,8 +55,8 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** The saved models, training the quick CNN first when there is none at all. */
-async function modelsToOffer(wanted: readonly string[]): Promise<DrawModel[]> {
+/** The saved models, training the quick CNN first when there is none at all, and the piece checker if one is saved. */
+async function modelsToOffer(wanted: readonly string[]): Promise<{ models: DrawModel[]; checker?: DrawChecker }> {
   const root = modelsDir();
   let found = await findDrawModels(root);
   for (const { problem } of found.refused) console.error(`warning: not offered: ${problem}`);
@@ -70,19 +70,21 @@ async function modelsToOffer(wanted: readonly string[]): Promise<DrawModel[]> {
     found = await findDrawModels(root);
   }
   if (found.models.length === 0) throw new Error(`no model under ${displayPath(root)}/ can be loaded (see the warnings above): train one with \`npm start\``);
-  if (wanted.length === 0) return [...found.models];
+  const checker = found.checker;
+  if (wanted.length === 0) return { models: [...found.models], checker };
   const unknown = wanted.filter((id) => !found.models.some((model) => model.entry.id === id));
   if (unknown.length > 0) {
     throw new UsageError(`no saved model ${unknown.join(', ')} under ${displayPath(root)}/; there are: ${found.models.map((model) => model.entry.id).join(', ')}`);
   }
-  return wanted.map((id) => found.models.find((model) => model.entry.id === id)!);
+  return { models: wanted.map((id) => found.models.find((model) => model.entry.id === id)!), checker };
 }
 
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
   await useBestBackend({ log: () => undefined });
-  const models = await modelsToOffer(args.models);
-  const site = await makeSite(models);
+  const { models, checker } = await modelsToOffer(args.models);
+  const site = await makeSite(models, checker);
+  console.log(checker ? `Numbers are read with the piece checker in ${checker.entry.id}/.` : 'No piece checker saved: numbers are read with the classifier alone (npm start trains one).');
   if (args.build !== undefined) {
     const bytes = await writeSite(site, userPath(args.build));
     console.log(`Wrote the draw page and ${models.length} model${models.length === 1 ? '' : 's'} (${(bytes / 1e6).toFixed(1)} MB) to ${args.build}/.`);

@@ -6,8 +6,8 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkDigitClassifier, DataFileError, loadModel, type ModelMetadata, modelFileContents } from '@mnist-ts/lib';
-import type { DrawModelEntry } from './site-manifest';
+import { checkDigitClassifier, DataFileError, loadModel, loadPieceChecker, type ModelMetadata, modelFileContents, outputClassesOf, PIECE_CLASSES } from '@mnist-ts/lib';
+import type { DrawCheckerEntry, DrawModelEntry } from './site-manifest';
 
 /** A model ready to be served: what the page is told about it, and its two files. */
 export interface DrawModel {
@@ -16,9 +16,18 @@ export interface DrawModel {
   readonly weights: Uint8Array;
 }
 
-/** What was found: the models that load, and the folders that do not, with the reason. */
+/** A piece checker ready to be served (chapter 08: the page reads numbers with it). */
+export interface DrawChecker {
+  readonly entry: DrawCheckerEntry;
+  readonly modelJson: string;
+  readonly weights: Uint8Array;
+}
+
+/** What was found: the models that load, the piece checker if one does, and the folders that do not, with the reason. */
 export interface FoundModels {
   readonly models: readonly DrawModel[];
+  /** The full profile's piece checker when there is one, else the first found. */
+  readonly checker?: DrawChecker;
   readonly refused: readonly { readonly dir: string; readonly problem: string }[];
 }
 
@@ -58,17 +67,26 @@ function servingOrder(a: DrawModelEntry, b: DrawModelEntry): number {
 /**
  * Loads every model saved under `root` (see the module comment) with lib's
  * loadModel, which checks its files, and keeps those that classify 28x28
- * digits (checkDigitClassifier). A folder that fails is reported in
- * `refused` with the reason; the others are still offered.
+ * digits (checkDigitClassifier); a model with a piece checker's eleven
+ * outputs is checked as one (loadPieceChecker) and kept apart, for reading
+ * numbers. A folder that fails is reported in `refused` with the reason; the
+ * others are still offered.
  */
 export async function findDrawModels(root: string): Promise<FoundModels> {
   const models: DrawModel[] = [];
+  const checkers: DrawChecker[] = [];
   const refused: { dir: string; problem: string }[] = [];
   for (const id of await modelFolders(root)) {
     const dir = path.join(root, ...id.split('/'));
     try {
       const { model, metadata } = await loadModel(dir);
       try {
+        if (outputClassesOf(model) === PIECE_CLASSES) {
+          const checker = await loadPieceChecker(dir); // checks its input and outputs, naming the folder
+          checkers.push({ entry: { id, url: `models/${id}/model.json` }, ...(await modelFileContents(checker.model)) });
+          checker.model.dispose();
+          continue;
+        }
         checkDigitClassifier(model, dir);
         const files = await modelFileContents(model);
         const entry: DrawModelEntry = {
@@ -90,5 +108,6 @@ export async function findDrawModels(root: string): Promise<FoundModels> {
     }
   }
   models.sort((a, b) => servingOrder(a.entry, b.entry));
-  return { models, refused };
+  const checker = checkers.find((each) => !each.entry.id.includes('/')) ?? checkers[0];
+  return { models, checker, refused };
 }

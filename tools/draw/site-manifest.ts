@@ -25,9 +25,19 @@ export interface DrawModelEntry {
   readonly parameters: number;
 }
 
+/** The piece checker the page reads numbers with (chapter 08), when one is saved. */
+export interface DrawCheckerEntry {
+  /** Its folder under models/, e.g. "piece-checker". */
+  readonly id: string;
+  /** URL of its model.json, relative to the page. */
+  readonly url: string;
+}
+
 /** The contents of models.json. */
 export interface DrawManifest {
   readonly models: readonly DrawModelEntry[];
+  /** The piece checker for "Write: a number"; absent when none is saved (numbers are then read with the classifier alone). */
+  readonly checker?: DrawCheckerEntry;
 }
 
 /** "best-cnn: cnn-32-64-64, 99.25% on MNIST's test set (full profile)": how the page names a model. */

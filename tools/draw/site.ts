@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import type { DrawModel } from './models';
+import type { DrawChecker, DrawModel } from './models';
 import { type DrawManifest, MODELS_MANIFEST } from './site-manifest';
 
 /** The page's sources: tools/draw/page, found from this file whether it runs from source or from tools/dist/draw. */
@@ -44,16 +44,16 @@ export async function bundlePage(): Promise<Uint8Array> {
 
 const text = (content: string) => new TextEncoder().encode(content);
 
-/** The whole site for these models (best first: the page loads the first). */
-export async function makeSite(models: readonly DrawModel[]): Promise<Site> {
+/** The whole site for these models (best first: the page loads the first), and the piece checker to read numbers with, if any. */
+export async function makeSite(models: readonly DrawModel[], checker?: DrawChecker): Promise<Site> {
   const files: SiteFile[] = [
     { path: 'index.html', bytes: await fs.readFile(path.join(PAGE_DIR, 'index.html')) },
     { path: 'draw.css', bytes: await fs.readFile(path.join(PAGE_DIR, 'draw.css')) },
     { path: 'draw.js', bytes: await bundlePage() },
   ];
-  const manifest: DrawManifest = { models: models.map((model) => model.entry) };
+  const manifest: DrawManifest = { models: models.map((model) => model.entry), ...(checker ? { checker: checker.entry } : {}) };
   files.push({ path: MODELS_MANIFEST, bytes: text(`${JSON.stringify(manifest, null, 2)}\n`) });
-  for (const model of models) {
+  for (const model of checker ? [...models, checker] : models) {
     const folder = path.posix.dirname(model.entry.url);
     files.push({ path: `${folder}/model.json`, bytes: text(model.modelJson) }, { path: `${folder}/weights.bin`, bytes: model.weights });
   }

@@ -59,6 +59,8 @@ let mode: keyof typeof AREA = 'digit';
 
 const bars = new ProbabilityBars(element('probabilities'));
 let model: tfl.LayersModel | undefined;
+/** Chapter 08's piece checker, when the site has one: numbers are read with it. */
+let pieceChecker: tfl.LayersModel | undefined;
 /** The uploaded photo being read, until the reader draws or clears. */
 let photo: Photo | undefined;
 /** The last preparation shown, for the steps. */
@@ -150,7 +152,7 @@ async function readNumberOnce(gray: GrayImage, source: string, current: number):
   if (!model) return;
   let result;
   try {
-    result = await readNumber(model, gray, { source });
+    result = await readNumber(model, gray, { source, pieceChecker });
   } catch (error) {
     if (!(error instanceof DataFileError)) throw error;
     showNothing();
@@ -256,6 +258,7 @@ async function start(): Promise<void> {
   if (!response.ok) throw new Error(`${MODELS_MANIFEST}: ${response.status} ${response.statusText}`);
   const manifest = (await response.json()) as DrawManifest;
   if (manifest.models.length === 0) throw new Error(`${MODELS_MANIFEST} lists no models: train one first (npm start, or notebook 05)`);
+  if (manifest.checker) pieceChecker = await tfl.loadLayersModel(manifest.checker.url);
   for (const entry of manifest.models) ui.modelChoice.append(new Option(describeModel(entry), entry.id));
   const wanted = new URLSearchParams(location.search).get('model');
   const first = manifest.models.find((entry) => entry.id === wanted) ?? manifest.models[0];
