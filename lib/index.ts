@@ -130,7 +130,7 @@ export {
 export { editDistance, scoreNumbers, type NumberScore } from './numbers/number-score';
 export { numberPieces, type NumberPieces, type NumberPiece, type SegmentPlan } from './numbers/pieces';
 export { checkPieces, NOT_A_DIGIT, PIECE_CLASSES, type PieceCheck } from './numbers/piece-checker';
-export { labelPieces, pieceCheckerSet, type PieceSet, type PieceLabelOptions } from './numbers/piece-set';
+export { labelPieces, labelByOverlap, boxOverlap, pieceCheckerSet, type PieceSet, type PieceLabelOptions } from './numbers/piece-set';
 export {
   buildPieceChecker, trainPieceChecker, loadPieceChecker, loadOrTrainPieceChecker, PIECE_CHECKER_LAYERS,
   type PieceCheckerOptions, type TrainedPieceChecker, type ReadyPieceChecker,

@@ -152,3 +152,28 @@ test('08.5 the per-digit accuracy of one kind, with the quick profile\'s CNN', a
     await fs.rm(models, { recursive: true, force: true });
   }
 }, 10 * 60 * 1000);
+
+/** A box as exercise 08.6 gets it. */
+interface LabelBox { x: number; y: number; width: number; height: number }
+/** Exercise 08.6 written independently of lib, dividing the shared area by `over` (the union is right). */
+const labelBy = (over: 'union' | 'piece', options: { strict?: boolean; betweenIsNot?: boolean } = {}) =>
+  (piece: LabelBox, digits: { box: LabelBox; digit: number }[]): number | undefined => {
+    const scored = digits.map(({ box, digit }) => {
+      const shared = Math.max(0, Math.min(piece.x + piece.width, box.x + box.width) - Math.max(piece.x, box.x)) * Math.max(0, Math.min(piece.y + piece.height, box.y + box.height) - Math.max(piece.y, box.y));
+      const area = piece.width * piece.height;
+      return { digit, score: over === 'piece' ? shared / area : shared / (area + box.width * box.height - shared) };
+    });
+    const best = scored.reduce((a, b) => (b.score > a.score ? b : a), { digit: 10, score: 0 });
+    if (options.strict ? best.score > 0.8 : best.score >= 0.8) return best.digit;
+    return best.score < 0.6 || options.betweenIsNot ? 10 : undefined;
+  };
+
+test('08.6 labelling a piece: intersection over union passes; dividing by one box, calling in-between pieces not a digit, or > 0.8 get a hint each', async () => {
+  expect(await status('08.6', labelBy('union'))).toBe('passed');
+  expect(await status('08.6', TODO)).toBe('not attempted');
+  expect(await hint('08.6', labelBy('piece'))).toMatch(/area the two boxes cover together/);
+  expect(await hint('08.6', labelBy('union', { betweenIsNot: true }))).toMatch(/too close to call: return undefined/);
+  expect(await hint('08.6', labelBy('union', { strict: true }))).toMatch(/exactly 0\.8 is enough/);
+  expect(await hint('08.6', () => 'seven')).toMatch(/should return a digit, NOT_A_DIGIT \(10\) or undefined/);
+  expect(await hint('08.6', () => 3)).toMatch(/expected/);
+});

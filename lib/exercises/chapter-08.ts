@@ -7,6 +7,10 @@ import { createGrayImage, type GrayImage } from '../handwriting/gray-image';
 import { type GapKind, makeNumberImage, makeNumberSet } from '../numbers/number-set';
 import { editDistance, scoreNumbers } from '../numbers/number-score';
 import { readNumber } from '../numbers/read-number';
+import type { Box } from '../handwriting/crop';
+import { NOT_A_DIGIT } from '../numbers/piece-checker';
+import { boxOverlap, labelByOverlap } from '../numbers/piece-set';
+import { numberPieces } from '../numbers/pieces';
 import { columnProfile, findSegments, segmentInk } from '../numbers/segment';
 import { withBestCnn } from './chapter-07';
 import { describeValue, type ExerciseSet, expectThat, given, givenFunction, givenNumber } from './exercise';
@@ -115,6 +119,55 @@ const SPACING_CASES: readonly { readonly digits: string; readonly gaps: readonly
   { digits: '2468', gaps: [5, 20, 6], height: 30 },
 ];
 
+/** A box from its left, top, width and height. */
+const box = (x: number, y: number, width: number, height: number): Box => ({ x, y, width, height });
+
+/** The example's digits as exercise 08.6 gets them: each true box with its digit. */
+async function exampleDigits(): Promise<{ pieces: Box[]; digits: { box: Box; digit: number }[] }> {
+  const { test } = await loadMnist();
+  const made = makeNumberImage(test, { indices: [...EXAMPLE.indices], gaps: [...EXAMPLE.gaps], seed: EXAMPLE.seed });
+  const digits = made.boxes.map(([x, y, width, height], i) => ({ box: box(x, y, width, height), digit: test.labels[EXAMPLE.indices[i]] }));
+  return { pieces: numberPieces(made.image).pieces.map((piece) => piece.box), digits };
+}
+
+/** Hand-made cases for 08.6: two digits 20 wide and 40 tall, 10 apart, and pieces at the edges of the rule. */
+const LABEL_DIGITS = [{ box: box(0, 0, 20, 40), digit: 3 }, { box: box(30, 0, 20, 40), digit: 8 }];
+const LABEL_CASES: readonly { readonly name: string; readonly piece: Box }[] = [
+  { name: 'the 3 exactly', piece: box(0, 0, 20, 40) },
+  { name: 'the 3 a little wider (overlap exactly 0.8)', piece: box(0, 0, 25, 40) },
+  { name: 'the 3 and the 8 together', piece: box(0, 0, 50, 40) },
+  { name: 'the left half of the 3', piece: box(0, 0, 10, 40) },
+  { name: 'the 3 and the whole gap (overlap 2/3)', piece: box(0, 0, 30, 40) },
+  { name: 'the 8 with a sliver of the gap', piece: box(28, 0, 22, 40) },
+  { name: 'a speck between them', piece: box(22, 18, 4, 4) },
+  { name: 'the top three quarters of the 8', piece: box(30, 0, 20, 30) },
+];
+
+/** The rule of 08.6 with one of its typical mistakes, to recognise them. */
+function mistakenLabel(piece: Box, digits: readonly { box: Box; digit: number }[], mistake: 'over piece' | 'over smaller' | 'between is not' | 'strict'): number | undefined {
+  let best = 0;
+  let digit = -1;
+  for (const each of digits) {
+    const across = Math.max(0, Math.min(piece.x + piece.width, each.box.x + each.box.width) - Math.max(piece.x, each.box.x));
+    const down = Math.max(0, Math.min(piece.y + piece.height, each.box.y + each.box.height) - Math.max(piece.y, each.box.y));
+    const shared = across * down;
+    const [a, b] = [piece.width * piece.height, each.box.width * each.box.height];
+    const score = mistake === 'over piece' ? shared / a : mistake === 'over smaller' ? shared / Math.min(a, b) : boxOverlap(piece, each.box);
+    if (score > best) [best, digit] = [score, each.digit];
+  }
+  if (mistake === 'strict' ? best > 0.8 : best >= 0.8) return digit;
+  if (mistake === 'between is not') return NOT_A_DIGIT;
+  return best < 0.6 ? NOT_A_DIGIT : undefined;
+}
+
+const LABEL_MISTAKES = [
+  ...(['over piece', 'over smaller'] as const).map((mistake) => ({
+    mistake, hint: 'divide the shared area by the area the two boxes cover together (area(P) + area(T) - shared), not by one box\'s own area: half a digit lies wholly inside the digit\'s box, yet it is not that digit',
+  })),
+  { mistake: 'between is not', hint: 'a piece whose best overlap is from 0.6 up to 0.8 is too close to call: return undefined, so that it is left out of the training set' },
+  { mistake: 'strict', hint: 'an overlap of exactly 0.8 is enough: the piece is that digit (>= 0.8)' },
+] as const;
+
 export const CHAPTER_08_EXERCISES: ExerciseSet = {
   '08.1': {
     task: 'Write countPieces(image): the number of 8-connected pieces of ink (pixels above 0) in an image.',
@@ -205,6 +258,27 @@ export const CHAPTER_08_EXERCISES: ExerciseSet = {
         expectThat(Math.abs(accuracy - score.stringAccuracy) > 1e-9 || score.stringAccuracy === score.digitAccuracy, 'that is the share of whole strings read right; the exercise asks for the share of digits (scoreNumbers(...).digitAccuracy)');
         expectThat(false, `for the ${kind} strings the accuracy should be ${accuracy > score.digitAccuracy ? 'lower' : 'higher'}: read each sample of makeNumberSet(mnist.test, { perKind: ${ACCURACY_SET.perKind}, seed: ${ACCURACY_SET.seed}, kinds: [kind] }) with readNumber(model, sample.image), and score { truth: sample.text, read: reading.text } with scoreNumbers`);
       });
+    },
+  },
+  '08.6': {
+    task: 'Write pieceLabel(piece, digits): the digit whose box the piece\'s box overlaps by at least 0.8 (intersection over union), NOT_A_DIGIT (10) when it overlaps every digit\'s box by less than 0.6, else undefined.',
+    async check(answer) {
+      const pieceLabel = givenFunction(answer, 'pieceLabel') as (piece: Box, digits: { box: Box; digit: number }[]) => unknown;
+      const example = await exampleDigits();
+      const cases = [
+        ...LABEL_CASES.map(({ name, piece }) => ({ name: `${name}, beside a 3 at x 0-20 and an 8 at x 30-50`, piece, digits: LABEL_DIGITS })),
+        ...example.pieces.map((piece, i) => ({ name: `piece ${i} of the chapter's example (box ${piece.x}, ${piece.y}, ${piece.width} x ${piece.height})`, piece, digits: example.digits })),
+      ];
+      const values = cases.map(({ piece, digits }) => given(pieceLabel({ ...piece }, digits.map((each) => ({ box: { ...each.box }, digit: each.digit })))));
+      const wrong = cases.findIndex(({ piece, digits }, i) => values[i] !== labelByOverlap(piece, digits));
+      if (wrong < 0) return;
+      const value = values[wrong];
+      expectThat(value === undefined || typeof value === 'number', `pieceLabel should return a digit, NOT_A_DIGIT (10) or undefined, not ${describeValue(value)}`);
+      // A typical mistake is named when it explains every answer.
+      const { name, piece, digits } = cases[wrong];
+      for (const { mistake, hint } of LABEL_MISTAKES) expectThat(!cases.every((each, i) => values[i] === mistakenLabel(each.piece, each.digits, mistake)), `${name}: ${hint}`);
+      const expected = labelByOverlap(piece, digits);
+      expectThat(false, `${name}: expected ${expected === undefined ? 'undefined (too close to call)' : expected === NOT_A_DIGIT ? 'NOT_A_DIGIT (10)' : `the digit ${expected}`}, got ${describeValue(value)}`);
     },
   },
 };

@@ -9,8 +9,13 @@ import { makeNumberSet, type NumberSample, type NumberSetOptions } from './numbe
 import { NOT_A_DIGIT } from './piece-checker';
 import { type NumberPieces, numberPieces } from './pieces';
 
-/** Intersection over union of two boxes. */
-function overlap(a: Box, b: Box): number {
+/**
+ * Intersection over union of two boxes: the area they share over the area
+ * they cover together; 1 for the same box, 0 for boxes apart.
+ *
+ * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
+ */
+export function boxOverlap(a: Box, b: Box): number {
   const across = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
   const down = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
   const shared = across * down;
@@ -33,19 +38,29 @@ export interface PieceLabelOptions {
  * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
  */
 export function labelPieces(found: NumberPieces, sample: Pick<NumberSample, 'boxes' | 'text'>, options: PieceLabelOptions = {}): (number | undefined)[] {
-  const { whole = 0.8, wrong = 0.6 } = options;
   const scale = found.segmentation.scale;
-  const truth = sample.boxes.map(([x, y, width, height]) => ({ x: x * scale, y: y * scale, width: width * scale, height: height * scale }));
-  return found.pieces.map((piece) => {
-    let best = 0;
-    let digit = -1;
-    truth.forEach((box, i) => {
-      const score = overlap(piece.box, box);
-      if (score > best) [best, digit] = [score, Number(sample.text[i])];
-    });
-    if (best >= whole) return digit;
-    return best < wrong ? NOT_A_DIGIT : undefined;
-  });
+  const truth = sample.boxes.map(([x, y, width, height], i) => ({ box: { x: x * scale, y: y * scale, width: width * scale, height: height * scale }, digit: Number(sample.text[i]) }));
+  return found.pieces.map((piece) => labelByOverlap(piece.box, truth, options));
+}
+
+/**
+ * The label of one piece from its ink box and the true digits' boxes (the
+ * rule of labelPieces): the digit whose box it overlaps most, if by at least
+ * `whole` (intersection over union, boxOverlap); NOT_A_DIGIT when it
+ * overlaps every digit's box by less than `wrong`; else undefined.
+ *
+ * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
+ */
+export function labelByOverlap(piece: Box, truth: readonly { readonly box: Box; readonly digit: number }[], options: PieceLabelOptions = {}): number | undefined {
+  const { whole = 0.8, wrong = 0.6 } = options;
+  let best = 0;
+  let digit = -1;
+  for (const each of truth) {
+    const score = boxOverlap(piece, each.box);
+    if (score > best) [best, digit] = [score, each.digit];
+  }
+  if (best >= whole) return digit;
+  return best < wrong ? NOT_A_DIGIT : undefined;
 }
 
 /** A set of labelled pieces, and how many of each kind it holds. */

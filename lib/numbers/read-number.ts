@@ -1,8 +1,8 @@
 /**
- * Reading a handwritten number: the segments of segment.ts, each split into
- * digits where the classifier is surest, each digit prepared exactly as
- * chapter 07 prepares one (preprocessDigit) and classified; wide gaps become
- * spaces in `spaced`.
+ * Reading a handwritten number: the pieces of pieces.ts (segments, cuts, and
+ * every stretch between two cuts prepared exactly as chapter 07 prepares one
+ * digit), each segment split where the classifier, and the piece checker
+ * when there is one, are surest; wide gaps become spaces in `spaced`.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { DataFileError } from '../base/errors';
