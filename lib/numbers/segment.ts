@@ -257,7 +257,11 @@ export function segmentPicture(segmentation: Segmentation, segment: InkSegment, 
  * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
  */
 export function columnProfile(segmentation: Segmentation, segment: InkSegment): Float64Array {
-  const { image } = segmentInk(segmentation, segment, undefined, undefined, 0);
+  return profileOf(segmentInk(segmentation, segment, undefined, undefined, 0).image);
+}
+
+/** The ink of an image in each of its columns, left to right. */
+function profileOf(image: GrayImage): Float64Array {
   const profile = new Float64Array(image.width);
   for (let row = 0; row < image.height; row++) for (let column = 0; column < image.width; column++) profile[column] += image.pixels[row * image.width + column];
   return profile;
@@ -274,7 +278,11 @@ export function columnProfile(segmentation: Segmentation, segment: InkSegment): 
  * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
  */
 export function cutPath(segmentation: Segmentation, segment: InkSegment, column: number, drift: number): Cut {
-  const { image, left, top } = segmentInk(segmentation, segment, undefined, undefined, 0);
+  return pathThrough(segmentInk(segmentation, segment, undefined, undefined, 0), segment, column, drift);
+}
+
+/** cutPath through a segment's ink as segmentInk gives it with no margin (computed once by candidateCuts for all its cuts). */
+function pathThrough({ image, left, top }: ReturnType<typeof segmentInk>, segment: InkSegment, column: number, drift: number): Cut {
   const low = Math.max(segment.box.x + 1, column - drift);
   const high = Math.min(right(segment.box) - 1, column + drift);
   const span = high - low + 1;
@@ -318,7 +326,9 @@ export function cutPath(segmentation: Segmentation, segment: InkSegment, column:
  * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
  */
 export function candidateCuts(segmentation: Segmentation, segment: InkSegment, minWidth: number, limit = 6): Cut[] {
-  const profile = columnProfile(segmentation, segment);
+  // The segment's ink alone, once, for its profile and for every cut path.
+  const ink = segmentInk(segmentation, segment, undefined, undefined, 0);
+  const profile = profileOf(ink.image);
   const n = profile.length;
   const smooth = Array.from(profile, (_, i) => (profile[Math.max(0, i - 1)] + profile[i] + profile[Math.min(n - 1, i + 1)]) / 3);
   const found: { column: number; ink: number }[] = [];
@@ -333,5 +343,5 @@ export function candidateCuts(segmentation: Segmentation, segment: InkSegment, m
     if (kept.length === limit) break;
   }
   const drift = Math.max(1, Math.round(minWidth / 2));
-  return kept.map((cut) => segment.box.x + cut.column).sort((a, b) => a - b).map((column) => cutPath(segmentation, segment, column, drift));
+  return kept.map((cut) => segment.box.x + cut.column).sort((a, b) => a - b).map((column) => pathThrough(ink, segment, column, drift));
 }
