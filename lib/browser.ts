@@ -32,4 +32,4 @@ export { findSegments, type Segmentation, type InkSegment, type Cut } from './nu
 export { readNumber, type ReadNumberOptions, type NumberDigit, type NumberReading, type SegmentSplit } from './numbers/read-number';
 export type { PixelBox } from './numbers/number-set';
 export { numberPieces, type NumberPieces, type NumberPiece, type SegmentPlan } from './numbers/pieces';
-export { checkPieces, NOT_A_DIGIT, PIECE_CLASSES, type PieceCheck } from './numbers/piece-checker';
+export { checkPieces, checkPieceChecker, NOT_A_DIGIT, PIECE_CLASSES, type PieceCheck } from './numbers/piece-checker';

@@ -129,7 +129,7 @@ export {
 } from './numbers/number-set';
 export { editDistance, scoreNumbers, type NumberScore } from './numbers/number-score';
 export { numberPieces, type NumberPieces, type NumberPiece, type SegmentPlan } from './numbers/pieces';
-export { checkPieces, NOT_A_DIGIT, PIECE_CLASSES, type PieceCheck } from './numbers/piece-checker';
+export { checkPieces, checkPieceChecker, NOT_A_DIGIT, PIECE_CLASSES, type PieceCheck } from './numbers/piece-checker';
 export { labelPieces, labelByOverlap, boxOverlap, pieceCheckerSet, type PieceSet, type PieceLabelOptions } from './numbers/piece-set';
 export {
   buildPieceChecker, trainPieceChecker, loadPieceChecker, loadOrTrainPieceChecker, PIECE_CHECKER_LAYERS,

@@ -8,6 +8,7 @@
  * train/piece-checker.ts trains it.
  */
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { DataFileError } from '../base/errors';
 import type { ImageSet } from '../data/digit-set';
 import { predictProbabilities } from '../evaluation/predict';
 import { outputClassesOf } from '../models/input-layout';
@@ -16,6 +17,26 @@ import { outputClassesOf } from '../models/input-layout';
 export const NOT_A_DIGIT = 10;
 /** How many classes the checker has: the ten digits and NOT_A_DIGIT. */
 export const PIECE_CLASSES = 11;
+
+/**
+ * Refuses, with a DataFileError naming `source`, a model that is not a
+ * piece checker: one that does not take 28x28x1 images or does not give
+ * PIECE_CLASSES probabilities (the ten digits and "not a digit").
+ *
+ * Introduced in chapter 08 (Reading a whole number, notebooks/08-reading-a-whole-number.ipynb).
+ */
+export function checkPieceChecker(model: tfl.LayersModel, source: string): void {
+  const input = model.inputs[0].shape;
+  if (model.inputs.length !== 1 || input.length !== 4 || input[1] !== 28 || input[2] !== 28 || input[3] !== 1) {
+    throw new DataFileError(source, `this is not a piece checker: it takes inputs of shape [${input.join(', ')}], not 28x28x1 images`);
+  }
+  const output = model.outputs[0].shape;
+  const classes = output[output.length - 1];
+  if (model.outputs.length !== 1 || output.length !== 2 || classes !== PIECE_CLASSES) {
+    const what = output.length === 2 && model.outputs.length === 1 ? `it has ${classes} outputs` : `its output has shape [${output.join(', ')}]`;
+    throw new DataFileError(source, `this is not a piece checker: ${what}, not ${PIECE_CLASSES} (ten digits and "not a digit")`);
+  }
+}
 
 /** What the piece checker says of each piece. */
 export interface PieceCheck {

@@ -7,15 +7,13 @@
  */
 import * as path from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DataFileError } from '../base/errors';
 import { displayPath, pathExists, pieceCheckerDir } from '../base/paths';
 import { currentProfile, epochsFor, type Profile } from '../base/profile';
 import type { DigitSet } from '../data/digit-set';
 import { loadMnist, mnistForProfile } from '../data/mnist';
 import { buildCnn, type CnnLayer } from '../models/cnn';
-import { outputClassesOf } from '../models/input-layout';
 import { loadModel, type ModelMetadata, saveModel } from '../models/persist';
-import { PIECE_CLASSES } from '../numbers/piece-checker';
+import { checkPieceChecker, PIECE_CLASSES } from '../numbers/piece-checker';
 import { pieceCheckerSet } from '../numbers/piece-set';
 import type { TrainingProgress } from '../types/training';
 import { type TrainResult, trainModel } from './train';
@@ -118,10 +116,11 @@ export interface ReadyPieceChecker {
  */
 export async function loadPieceChecker(dir: string): Promise<Pick<ReadyPieceChecker, 'model' | 'metadata'>> {
   const loaded = await loadModel(dir, { expectInputShape: [28, 28, 1] });
-  const classes = outputClassesOf(loaded.model);
-  if (classes !== PIECE_CLASSES) {
+  try {
+    checkPieceChecker(loaded.model, path.join(dir, 'model.json'));
+  } catch (error) {
     loaded.model.dispose();
-    throw new DataFileError(path.join(dir, 'model.json'), `this is not a piece checker: it has ${classes} outputs, not ${PIECE_CLASSES} (ten digits and "not a digit")`);
+    throw error;
   }
   return loaded;
 }

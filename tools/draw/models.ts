@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { checkDigitClassifier, DataFileError, loadModel, loadPieceChecker, type ModelMetadata, modelFileContents, outputClassesOf, PIECE_CLASSES } from '@mnist-ts/lib';
+import { checkDigitClassifier, checkPieceChecker, DataFileError, loadModel, type ModelMetadata, modelFileContents, PIECE_CLASSES } from '@mnist-ts/lib';
 import type { DrawCheckerEntry, DrawModelEntry } from './site-manifest';
 
 /** A model ready to be served: what the page is told about it, and its two files. */
@@ -68,7 +68,7 @@ function servingOrder(a: DrawModelEntry, b: DrawModelEntry): number {
  * Loads every model saved under `root` (see the module comment) with lib's
  * loadModel, which checks its files, and keeps those that classify 28x28
  * digits (checkDigitClassifier); a model with a piece checker's eleven
- * outputs is checked as one (loadPieceChecker) and kept apart, for reading
+ * outputs is checked as one (checkPieceChecker) and kept apart, for reading
  * numbers. A folder that fails is reported in `refused` with the reason; the
  * others are still offered.
  */
@@ -81,11 +81,11 @@ export async function findDrawModels(root: string): Promise<FoundModels> {
     try {
       const { model, metadata } = await loadModel(dir);
       try {
-        if (outputClassesOf(model) === PIECE_CLASSES) {
-          const checker = await loadPieceChecker(dir); // checks its input and outputs, naming the folder
-          checkers.push({ entry: { id, url: `models/${id}/model.json` }, ...(await modelFileContents(checker.model)) });
-          checker.model.dispose();
-          continue;
+        const output = model.outputs[0].shape;
+        if (output[output.length - 1] === PIECE_CLASSES) {
+          checkPieceChecker(model, path.join(dir, 'model.json')); // its input and outputs, naming the folder
+          checkers.push({ entry: { id, url: `models/${id}/model.json` }, ...(await modelFileContents(model)) });
+          continue; // disposed below
         }
         checkDigitClassifier(model, dir);
         const files = await modelFileContents(model);
